@@ -1,0 +1,31 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR := $(shell pwd)/.demo
+
+.PHONY: setup test lint demo bench clean
+
+$(BIN)/cmelog: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $(BIN)/cmelog
+
+setup: $(BIN)/cmelog
+
+lint: setup
+	$(BIN)/ruff check cmelog tests benchmarks
+	$(BIN)/ruff format --check cmelog tests benchmarks
+	$(BIN)/mypy
+
+test: setup lint
+	$(BIN)/pytest -q
+
+demo: setup
+	bash benchmarks/../scripts/demo.sh $(BIN)/cmelog $(DEMO_DIR)
+
+bench: setup
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis

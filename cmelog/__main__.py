@@ -1,0 +1,3 @@
+from cmelog.cli import main
+
+main()

@@ -1,0 +1,95 @@
+"""Exact credit arithmetic. Credits are integer hundredths; time is an exact Fraction.
+
+Rounding rule (rules.md): 60 minutes = 1 credit, claimed in 0.25 increments, rounded to the
+nearest quarter, an exact half rounding up.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from cmelog.errors import UsageError
+
+HUNDREDTHS_PER_CREDIT = 100
+QUARTER = 25  # hundredths
+
+
+def parse_decimal(text: str, option: str) -> Decimal:
+    """A finite, positive decimal number written in plain digits, or a UsageError."""
+    raw = text.strip()
+    try:
+        value = Decimal(raw)
+    except (InvalidOperation, ValueError):
+        raise UsageError(
+            f"{option} {text!r} is not a number; give a positive number such as 1.5."
+        ) from None
+    if not value.is_finite():
+        raise UsageError(f"{option} {text!r} is not a finite number; give a positive number.")
+    if value <= 0:
+        raise UsageError(f"{option} {text!r} must be greater than zero.")
+    return value
+
+
+def credits_from_decimal(value: Decimal, option: str = "--credits") -> int:
+    """Designated credits with at most two decimals, as hundredths."""
+    scaled = value * HUNDREDTHS_PER_CREDIT
+    if scaled != scaled.to_integral_value():
+        raise UsageError(
+            f"{option} {format(value, 'f')} has more than two decimal places; "
+            "credits are recorded to the hundredth (for example 1.25)."
+        )
+    return int(scaled)
+
+
+def round_to_quarter(hundredths: Fraction | int) -> int:
+    """Nearest multiple of 0.25 credit (25 hundredths), exact halves up."""
+    quarters = Fraction(hundredths) / QUARTER
+    whole = quarters.numerator // quarters.denominator  # floor
+    if quarters - whole >= Fraction(1, 2):
+        whole += 1
+    return whole * QUARTER
+
+
+def credits_from_minutes(minutes: Fraction, per_hour: int = 1) -> int:
+    """Time spent -> credits in hundredths, rounded to the nearest quarter credit."""
+    return round_to_quarter(minutes * per_hour * HUNDREDTHS_PER_CREDIT / 60)
+
+
+def minutes_text(minutes: Fraction) -> str:
+    """Exact minutes as a plain decimal string ("95", "7.5"); repeating decimals keep 6 places."""
+    if minutes.denominator == 1:
+        return str(minutes.numerator)
+    d = Decimal(minutes.numerator) / Decimal(minutes.denominator)
+    text = format(d.quantize(Decimal("0.000001")).normalize(), "f")
+    return text
+
+
+def format_credits(hundredths: int) -> str:
+    """Human form with two decimals: 150 -> "1.50"."""
+    sign = "-" if hundredths < 0 else ""
+    h = abs(hundredths)
+    return f"{sign}{h // 100}.{h % 100:02d}"
+
+
+def short_credits(hundredths: int) -> str:
+    """Compact form: 5000 -> "50", 150 -> "1.5", 125 -> "1.25"."""
+    text = format_credits(hundredths)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def json_number(hundredths: int) -> int | float:
+    """A JSON number that is exactly the decimal value: 5000 -> 50, 150 -> 1.5."""
+    if hundredths % 100 == 0:
+        return hundredths // 100
+    # float(h / 100) prints as the shortest round-tripping decimal, which is the 2-place value
+    return hundredths / 100
+
+
+def minutes_json(text: str | None) -> int | float | None:
+    if text is None:
+        return None
+    d = Decimal(text)
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d)

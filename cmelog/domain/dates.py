@@ -1,0 +1,44 @@
+"""Date parsing and calendar arithmetic (29 February aware). Pure."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from cmelog.errors import UsageError
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(text: str, today: date, option: str = "date") -> date:
+    """`YYYY-MM-DD`, `today` or `yesterday`."""
+    raw = text.strip().lower()
+    if raw == "today":
+        return today
+    if raw == "yesterday":
+        return today - timedelta(days=1)
+    if _ISO.match(raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise UsageError(
+        f"{option} {text!r} is not a valid date; use YYYY-MM-DD (for example 2026-03-14), "
+        "'today' or 'yesterday'."
+    )
+
+
+def on_birthday(birthday: date, year: int) -> date:
+    """The birthday in `year`; 29 February falls back to 28 February in common years."""
+    if birthday.month == 2 and birthday.day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return date(year, birthday.month, birthday.day)
+
+
+def minus_months(d: date, months: int) -> date:
+    """Same day `months` earlier, clamped to the month's last day."""
+    total = d.year * 12 + (d.month - 1) - months
+    year, month0 = divmod(total, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return date(year, month0 + 1, min(d.day, last))

@@ -1,0 +1,246 @@
+"""Turning what the user typed into a valid Entry. Pure: every refusal is a UsageError (exit 2)."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from cmelog.domain.credits import (
+    credits_from_decimal,
+    credits_from_minutes,
+    format_credits,
+    minutes_text,
+    parse_decimal,
+    round_to_quarter,
+)
+from cmelog.domain.dates import parse_date
+from cmelog.domain.model import Entry
+from cmelog.domain.rules import Rules
+from cmelog.errors import UsageError
+
+MAX_TEXT = 2000
+
+
+@dataclass
+class EntryInput:
+    """Raw option values; None means "not given"."""
+
+    title: str | None = None
+    date: str | None = None
+    end_date: str | None = None
+    category: str | None = None
+    credits: str | None = None
+    minutes: str | None = None
+    hours: str | None = None
+    provider: str | None = None
+    topics: list[str] | None = None  # replaces the topic set when given
+    add_topics: list[str] = field(default_factory=list)
+    remove_topics: list[str] = field(default_factory=list)
+    kind: str | None = None
+    format: str | None = None
+    url: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Built:
+    entry: Entry
+    messages: tuple[str, ...]  # rounding done, defaults applied
+
+
+def clean_text(value: str, option: str, *, multiline: bool = True) -> str:
+    """Printable text: no control characters (except newline/tab), no lone surrogates."""
+    text = value.strip()
+    if len(text) > MAX_TEXT:
+        raise UsageError(
+            f"{option} is {len(text)} characters long; at most {MAX_TEXT} are accepted."
+        )
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if ch in "\n\t\r" and multiline:
+            continue
+        if cat in ("Cc", "Cs", "Co", "Cn") or ch in "\u2028\u2029":
+            raise UsageError(
+                f"{option} contains the control or invalid character U+{ord(ch):04X}; "
+                "only printable text is accepted."
+            )
+    return text
+
+
+def _optional_text(value: str | None, option: str, current: str | None) -> str | None:
+    if value is None:
+        return current
+    text = clean_text(value, option)
+    return text or None
+
+
+def check_slug(value: str, accepted: dict[str, str] | list[str], what: str, option: str) -> str:
+    slug = value.strip().lower()
+    if slug not in accepted:
+        raise UsageError(
+            f"{option} {value!r} is not a known {what}; accepted: {', '.join(accepted)}."
+        )
+    return slug
+
+
+def parse_category(value: str) -> int:
+    if value.strip() not in ("1", "2"):
+        raise UsageError(f"--category {value!r} is not a known category; accepted: 1, 2.")
+    return int(value.strip())
+
+
+def _time_minutes(inp: EntryInput) -> Fraction | None:
+    if inp.minutes is not None:
+        return Fraction(parse_decimal(inp.minutes, "--minutes"))
+    if inp.hours is not None:
+        return Fraction(parse_decimal(inp.hours, "--hours")) * 60
+    return None
+
+
+def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None = None) -> Built:
+    """Validate `inp` (a new entry, or changes to `base`) into an Entry with id of `base` or 0."""
+    messages: list[str] = []
+    given = [
+        o
+        for o, v in (("--credits", inp.credits), ("--minutes", inp.minutes), ("--hours", inp.hours))
+        if v is not None
+    ]
+    if len(given) > 1:
+        raise UsageError(
+            f"Give only one of --credits, --minutes or --hours (got {' and '.join(given)})."
+        )
+    # title
+    if inp.title is not None:
+        title = clean_text(inp.title, "TITLE", multiline=True)
+    elif base is not None:
+        title = base.title
+    else:
+        title = ""
+    if not title:
+        raise UsageError(
+            "The title is empty; give the activity's title as it reads on the certificate."
+        )
+    # dates
+    start = (
+        parse_date(inp.date, today, "--date")
+        if inp.date is not None
+        else (base.date if base else None)
+    )
+    if start is None:
+        raise UsageError("--date is missing; give the activity date as YYYY-MM-DD.")
+    if inp.end_date is not None:
+        end = None if inp.end_date.strip() == "" else parse_date(inp.end_date, today, "--end-date")
+    else:
+        end = base.end_date if base else None
+    if end is not None and end < start:
+        raise UsageError(
+            f"--end-date {end.isoformat()} is before --date {start.isoformat()}; "
+            "the end date must be on or after the start date."
+        )
+    # kind and category
+    kind_slug = (
+        check_slug(inp.kind, list(rules.kinds), "kind", "--kind")
+        if inp.kind is not None
+        else (base.kind if base else "activity")
+    )
+    kind = rules.kinds[kind_slug]
+    category: int | None
+    if inp.category is not None:
+        category = parse_category(inp.category)
+        if kind.category is not None and category != kind.category:
+            raise UsageError(
+                f"--category {category} does not fit --kind {kind.id}: {kind.label} is always "
+                f"Category {kind.category}."
+            )
+    elif kind.category is not None:
+        category = kind.category
+    elif base is not None:
+        category = base.category
+    else:
+        raise UsageError("--category is missing; give 1 (AMA PRA Category 1) or 2 (Category 2).")
+    # amount
+    minutes = _time_minutes(inp)
+    minutes_stored: str | None
+    if minutes is not None:
+        credits = credits_from_minutes(minutes, kind.credits_per_hour)
+        minutes_stored = minutes_text(minutes)
+        rate = f" at {kind.credits_per_hour} credits per hour" if kind.credits_per_hour != 1 else ""
+        messages.append(f"{minutes_stored} min -> {format_credits(credits)} credits{rate}")
+        if credits == 0:
+            raise UsageError(
+                f"{minutes_stored} minutes round to 0 credits (time is claimed in quarter credits, "
+                "15 minutes each; at least 7.5 minutes are needed); nothing was stored."
+            )
+    elif inp.credits is not None:
+        value: Decimal = parse_decimal(inp.credits, "--credits")
+        credits = credits_from_decimal(value)
+        minutes_stored = None
+        if category == 2 and credits % 25:
+            rounded = round_to_quarter(credits)
+            messages.append(
+                f"Category 2 credits are claimed in quarters: {format_credits(credits)} -> "
+                f"{format_credits(rounded)} credits"
+            )
+            credits = rounded
+        if credits == 0:
+            raise UsageError(
+                f"--credits {inp.credits.strip()} rounds to 0 Category 2 credits (claimed in "
+                "quarters of 0.25); nothing was stored."
+            )
+    elif base is not None and inp.kind is None:
+        credits, minutes_stored = base.credits, base.minutes
+        if category == 2 and credits % 25:
+            credits = round_to_quarter(credits)
+    elif kind.credits is not None:
+        credits, minutes_stored = kind.credits, None
+        messages.append(f"{kind.label}: {format_credits(credits)} credits")
+    elif base is not None:
+        credits, minutes_stored = base.credits, base.minutes
+    else:
+        raise UsageError("Give the amount with one of --credits, --minutes or --hours.")
+    # provider
+    provider = _optional_text(inp.provider, "--provider", base.provider if base else None)
+    if category == 1 and not provider:
+        raise UsageError(
+            "--provider is missing; Category 1 credits need the accredited provider's name "
+            "(an audit asks for it)."
+        )
+    # topics
+    if inp.topics is not None:
+        topics = {check_slug(t, rules.topics, "topic", "--topic") for t in inp.topics}
+    else:
+        topics = set(base.topics) if base else set()
+    topics |= {check_slug(t, rules.topics, "topic", "--add-topic") for t in inp.add_topics}
+    topics -= {check_slug(t, rules.topics, "topic", "--remove-topic") for t in inp.remove_topics}
+    fmt = (
+        check_slug(inp.format, rules.formats, "format", "--format")
+        if inp.format is not None and inp.format.strip()
+        else (None if inp.format is not None else (base.format if base else None))
+    )
+    entry = Entry(
+        id=base.id if base else 0,
+        title=title,
+        date=start,
+        end_date=end,
+        provider=provider,
+        category=category,
+        credits=credits,
+        minutes=minutes_stored,
+        kind=kind_slug,
+        topics=tuple(sorted(topics)),
+        format=fmt,
+        url=_optional_text(inp.url, "--url", base.url if base else None),
+        notes=_optional_text(inp.notes, "--notes", base.notes if base else None),
+        certificate_sha256=base.certificate_sha256 if base else None,
+        certificate_name=base.certificate_name if base else None,
+        source=base.source if base else "typed",
+    )
+    return Built(entry, tuple(messages))
+
+
+def with_certificate(entry: Entry, sha256: str, name: str) -> Entry:
+    return dataclasses.replace(entry, certificate_sha256=sha256, certificate_name=name)

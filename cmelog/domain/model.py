@@ -1,0 +1,141 @@
+"""Plain domain records shared by every layer. No I/O, no framework imports.
+
+Credits are integer hundredths everywhere (``150`` means 1.50 credits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    birthday: date
+    license: str
+    board: str = "MA"
+    license_expires: date | None = None
+    license_issued: date | None = None
+    prescriber: bool = True
+    adult_patients: bool = True
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    title: str
+    date: date
+    credits: int  # hundredths, as claimed (after quarter rounding of time / Category 2)
+    category: int
+    kind: str = "activity"
+    end_date: date | None = None
+    provider: str | None = None
+    minutes: str | None = None  # time as given, exact decimal string of minutes
+    topics: tuple[str, ...] = ()
+    format: str | None = None
+    url: str | None = None
+    certificate_sha256: str | None = None
+    certificate_name: str | None = None
+    notes: str | None = None
+    source: str = "typed"
+
+    @property
+    def effective_date(self) -> date:
+        """The date that places the entry in a cycle: its end date when it has one."""
+        return self.end_date or self.date
+
+
+@dataclass(frozen=True)
+class Attestation:
+    id: int
+    requirement: str
+    date: date
+    how: str
+    certificate_sha256: str | None = None
+    certificate_name: str | None = None
+
+
+@dataclass(frozen=True)
+class CycleWindow:
+    """One renewal cycle: start..end inclusive; end is the renewal date."""
+
+    start: date
+    end: date
+
+    def contains(self, d: date) -> bool:
+        return self.start <= d <= self.end
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """How much one entry counted toward one requirement, and why."""
+
+    entry_id: int
+    credits: int  # hundredths counted toward the requirement
+    note: str  # e.g. "counted in full" or "capped: teaching at most 10 per calendar year"
+
+
+@dataclass(frozen=True)
+class MetBy:
+    kind: str  # "entry" | "attestation"
+    id: int
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    id: str
+    label: str
+    scope: str  # "cycle" | "one-time"
+    applies: bool
+    required: int | None  # hundredths; None for a training requirement
+    earned: int | None  # hundredths; None for a training requirement
+    met: bool
+    source: str
+    met_by: tuple[MetBy, ...] | None = None  # one-time requirements only
+    contributions: tuple[Contribution, ...] = ()
+    notes: tuple[str, ...] = ()  # caps that applied, special rules
+
+    @property
+    def remaining(self) -> int | None:
+        if self.required is None or self.earned is None:
+            return None
+        return max(0, self.required - self.earned)
+
+
+@dataclass(frozen=True)
+class EntryOutcome:
+    """What one entry of a cycle counted toward `total` after its kind's caps."""
+
+    entry_id: int
+    claimed: int
+    counted: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    window: CycleWindow
+    requirements: tuple[RequirementResult, ...]
+    outcomes: dict[int, EntryOutcome] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return all(r.met for r in self.requirements if r.applies)
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """Where a date stands: the renewal that ends the current cycle, and the cycles."""
+
+    as_of: date
+    renewal_date: date
+    source: str  # "license" | "estimated"
+    current: CycleWindow
+    previous: CycleWindow | None
+    application_mailing_date: date
+    waiver_deadline: date
+
+    @property
+    def days_until_renewal(self) -> int:
+        return (self.renewal_date - self.as_of).days

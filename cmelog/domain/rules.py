@@ -1,0 +1,291 @@
+"""The rules-file schema: a board's requirements, kinds, topics and formats as data. Pure.
+
+`parse_rules` validates a decoded TOML mapping and raises `RulesError` naming the bad field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from cmelog.errors import CmelogError, ExitStatus
+
+SCHEMA_VERSION = 1
+PROFILE_FLAGS = ("prescriber", "adult_patients")
+
+
+class RulesError(CmelogError):
+    def __init__(self, board: str, message: str) -> None:
+        super().__init__(
+            f"The rules file for board {board} is malformed: {message}", ExitStatus.FAILURE
+        )
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a requirement applies: always, a profile flag, or a renewal date on or after a day."""
+
+    always: bool = False
+    profile_flag: str | None = None
+    renewal_on_or_after: date | None = None
+
+    def describe(self) -> str:
+        if self.profile_flag == "prescriber":
+            return "physicians who prescribe controlled substances"
+        if self.profile_flag == "adult_patients":
+            return "physicians serving adult populations"
+        if self.renewal_on_or_after:
+            return f"renewals on or after {self.renewal_on_or_after.isoformat()}"
+        return "every physician"
+
+
+@dataclass(frozen=True)
+class TopicCap:
+    """Entries whose only qualifying topic is `only_topic` count at most `max` per `per`."""
+
+    only_topic: str
+    max: int  # hundredths
+    per: str  # "cycle"
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    label: str
+    scope: str  # "cycle" | "one-time"
+    applies: Condition
+    text: str
+    source: str
+    date: date
+    required: int | None = None  # hundredths; None for training
+    counts_all: bool = False
+    topics: tuple[str, ...] = ()
+    attestation: bool = False
+    caps: tuple[TopicCap, ...] = ()
+
+    @property
+    def training(self) -> bool:
+        return self.required is None
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: str
+    label: str
+    source: str
+    category: int | None = None  # fixed category, or None when the entry gives it
+    credits: int | None = None  # default credits (hundredths) when none are given
+    max_per_entry: int | None = None
+    credits_per_hour: int = 1
+    counts_toward_topics: bool = True
+    implied_topics: tuple[str, ...] = ()
+    year_cap: int | None = None
+    cycle_cap: int | None = None
+    requirement_caps: dict[str, int] = field(default_factory=dict)
+    satisfies: str | None = None  # requirement id met by an entry within `satisfies_within_days`
+    satisfies_within_days: int | None = None
+
+
+@dataclass(frozen=True)
+class RenewalRules:
+    anchor: str
+    cycle_years: int
+    application_mailing_days: int
+    waiver_request_days: int
+    records_cycles: int
+    first_renewal_window_months: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Rules:
+    board: str
+    name: str
+    sources: tuple[str, ...]
+    advice: tuple[str, ...]
+    renewal: RenewalRules
+    topics: dict[str, str]
+    formats: dict[str, str]
+    requirements: tuple[Requirement, ...]
+    kinds: dict[str, Kind]
+
+    def requirement(self, rid: str) -> Requirement | None:
+        return next((r for r in self.requirements if r.id == rid), None)
+
+    @property
+    def one_time_topics(self) -> frozenset[str]:
+        return frozenset(t for r in self.requirements if r.scope == "one-time" for t in r.topics)
+
+
+def _credits(board: str, where: str, value: Any) -> int:
+    try:
+        d = Decimal(str(value))
+    except InvalidOperation:
+        raise RulesError(board, f"{where} must be a number of credits, not {value!r}.") from None
+    if not d.is_finite() or d < 0 or (d * 100) != (d * 100).to_integral_value():
+        raise RulesError(board, f"{where} must be a positive number with at most two decimals.")
+    return int(d * 100)
+
+
+def _get(board: str, table: dict[str, Any], key: str, kind: type, where: str) -> Any:
+    if key not in table:
+        raise RulesError(board, f"{where} lacks the field {key!r}.")
+    value = table[key]
+    if not isinstance(value, kind):
+        raise RulesError(board, f"{where}.{key} must be a {kind.__name__}.")
+    return value
+
+
+def _condition(board: str, value: Any, where: str) -> Condition:
+    if value == "always":
+        return Condition(always=True)
+    if isinstance(value, str) and value in PROFILE_FLAGS:
+        return Condition(profile_flag=value)
+    if isinstance(value, dict) and set(value) == {"renewal_on_or_after"}:
+        try:
+            return Condition(
+                renewal_on_or_after=date.fromisoformat(str(value["renewal_on_or_after"]))
+            )
+        except ValueError:
+            pass
+    raise RulesError(
+        board,
+        f"{where}.applies must be 'always', one of {', '.join(PROFILE_FLAGS)}, "
+        "or {renewal_on_or_after = DATE}.",
+    )
+
+
+def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
+    board = str(data.get("board", board_hint))
+    if data.get("schema") != SCHEMA_VERSION:
+        raise RulesError(board, f"schema must be {SCHEMA_VERSION}.")
+    topics = _get(board, data, "topics", dict, "the file")
+    formats = _get(board, data, "formats", dict, "the file")
+    ren = _get(board, data, "renewal", dict, "the file")
+    if ren.get("anchor") != "birthday":
+        raise RulesError(board, "renewal.anchor 'birthday' is the only anchor this cmelog knows.")
+    renewal = RenewalRules(
+        anchor="birthday",
+        cycle_years=int(_get(board, ren, "cycle_years", int, "renewal")),
+        application_mailing_days=int(_get(board, ren, "application_mailing_days", int, "renewal")),
+        waiver_request_days=int(_get(board, ren, "waiver_request_days", int, "renewal")),
+        records_cycles=int(ren.get("records_cycles", 2)),
+        first_renewal_window_months=int(ren.get("first_renewal_window_months", 3)),
+        source=str(_get(board, ren, "source", str, "renewal")),
+    )
+    requirements: list[Requirement] = []
+    seen: set[str] = set()
+    for i, r in enumerate(_get(board, data, "requirement", list, "the file")):
+        where = f"requirement #{i + 1}"
+        rid = _get(board, r, "id", str, where)
+        where = f"requirement {rid!r}"
+        if rid in seen:
+            raise RulesError(board, f"{where} is defined twice.")
+        seen.add(rid)
+        scope = _get(board, r, "scope", str, where)
+        if scope not in ("cycle", "one-time"):
+            raise RulesError(board, f"{where}.scope must be 'cycle' or 'one-time'.")
+        training = bool(r.get("training", False))
+        if training == ("required" in r):
+            raise RulesError(
+                board, f"{where} needs exactly one of 'required' or 'training = true'."
+            )
+        req_topics = tuple(r.get("topics", ()))
+        for t in req_topics:
+            if t not in topics:
+                raise RulesError(board, f"{where} names the unknown topic {t!r}.")
+        counts_all = r.get("counts") == "all"
+        if not counts_all and not req_topics:
+            raise RulesError(board, f"{where} needs topics = [...] or counts = 'all'.")
+        caps = []
+        for c in r.get("cap", ()):
+            if c.get("per") != "cycle" or c.get("only_topic") not in req_topics:
+                raise RulesError(board, f"{where}.cap needs per = 'cycle' and one of its topics.")
+            caps.append(
+                TopicCap(
+                    only_topic=c["only_topic"],
+                    max=_credits(board, f"{where}.cap.max", c.get("max")),
+                    per="cycle",
+                    label=str(c.get("label", "")),
+                    source=str(c.get("source", r.get("source", ""))),
+                )
+            )
+        try:
+            rdate = date.fromisoformat(str(_get(board, r, "date", str, where)))
+        except ValueError:
+            raise RulesError(board, f"{where}.date must be YYYY-MM-DD.") from None
+        requirements.append(
+            Requirement(
+                id=rid,
+                label=_get(board, r, "label", str, where),
+                scope=scope,
+                applies=_condition(board, r.get("applies", "always"), where),
+                text=str(r.get("text", "")),
+                source=_get(board, r, "source", str, where),
+                date=rdate,
+                required=None if training else _credits(board, f"{where}.required", r["required"]),
+                counts_all=counts_all,
+                topics=req_topics,
+                attestation=bool(r.get("attestation", False)),
+                caps=tuple(caps),
+            )
+        )
+    kinds: dict[str, Kind] = {}
+    for i, k in enumerate(_get(board, data, "kind", list, "the file")):
+        kid = _get(board, k, "id", str, f"kind #{i + 1}")
+        where = f"kind {kid!r}"
+
+        def opt(key: str, w: str = where, kk: dict[str, Any] = k) -> int | None:
+            return _credits(board, f"{w}.{key}", kk[key]) if key in kk else None
+
+        category = k.get("category")
+        if category not in (None, 1, 2):
+            raise RulesError(board, f"{where}.category must be 1 or 2.")
+        toward = k.get("counts_toward", "all")
+        if toward not in ("all", "total"):
+            raise RulesError(board, f"{where}.counts_toward must be 'all' or 'total'.")
+        rcaps = {
+            rid: _credits(board, f"{where}.requirement_caps.{rid}", v)
+            for rid, v in dict(k.get("requirement_caps", {})).items()
+        }
+        for rid in rcaps:
+            if rid not in seen:
+                raise RulesError(
+                    board, f"{where}.requirement_caps names unknown requirement {rid!r}."
+                )
+        satisfies = k.get("satisfies")
+        if satisfies is not None and satisfies not in seen:
+            raise RulesError(board, f"{where}.satisfies names unknown requirement {satisfies!r}.")
+        kinds[kid] = Kind(
+            id=kid,
+            label=_get(board, k, "label", str, where),
+            source=_get(board, k, "source", str, where),
+            category=category,
+            credits=opt("credits"),
+            max_per_entry=opt("max_per_entry"),
+            credits_per_hour=int(k.get("credits_per_hour", 1)),
+            counts_toward_topics=toward == "all",
+            implied_topics=tuple(k.get("implied_topics", ())),
+            year_cap=opt("year_cap"),
+            cycle_cap=opt("cycle_cap"),
+            requirement_caps=rcaps,
+            satisfies=satisfies,
+            satisfies_within_days=k.get("satisfies_within_days"),
+        )
+    if "activity" not in kinds:
+        raise RulesError(board, "the kind 'activity' (the default) is missing.")
+    return Rules(
+        board=board,
+        name=str(data.get("name", board)),
+        sources=tuple(data.get("sources", ())),
+        advice=tuple(data.get("advice", ())),
+        renewal=renewal,
+        topics={str(k): str(v) for k, v in topics.items()},
+        formats={str(k): str(v) for k, v in formats.items()},
+        requirements=tuple(requirements),
+        kinds=kinds,
+    )

@@ -1,0 +1,38 @@
+"""One exit-status enum and one exception type, caught at one exit point (cli.main)."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Exit codes of the command-line contract (spec/cli.md)."""
+
+    OK = 0
+    FAILURE = 1  # operational: no profile, not found, database unusable, output not writable
+    USAGE = 2  # invalid input or usage
+    INCOMPLETE = 3  # status --check: requirements not all met
+
+
+class CmelogError(Exception):
+    """An expected failure: one sentence for the user and the exit status to end with."""
+
+    def __init__(self, message: str, status: ExitStatus = ExitStatus.FAILURE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class UsageError(CmelogError):
+    """Invalid input: exit 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, ExitStatus.USAGE)
+
+
+class NoProfileError(CmelogError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This logbook has no physician profile yet; run `cmelog init` first.",
+            ExitStatus.FAILURE,
+        )

@@ -1,0 +1,148 @@
+"""The renewal dates as an iCalendar file (`cmelog calendar`).
+
+Three all-day events: the renewal deadline (with alarms 60 days before and at the waiver
+deadline), the date the Board mails the renewal application, and the waiver-request deadline.
+The output depends only on its arguments: UIDs are derived from the license, the renewal date
+and the event kind, and DTSTAMP from the start of the cycle, so the same input gives the same
+bytes and re-importing the file updates the events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from cmelog.domain.model import Renewal
+
+ONE_DAY = timedelta(days=1)
+_UNSAFE_UID = re.compile(r"[^A-Za-z0-9._-]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _clean(text: str) -> str:
+    """One line of text: control characters and runs of whitespace become one space."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def event_uid(kind: str, renewal_date: date, license: str) -> str:
+    """A stable UID: `renewal-2026-06-15-<license>@cmelog` (unsafe characters become `_`)."""
+    safe = _UNSAFE_UID.sub("_", license.strip()) or "unknown"
+    return f"{kind}-{renewal_date.isoformat()}-{safe}@cmelog"
+
+
+def _event(
+    *,
+    kind: str,
+    day: date,
+    summary: str,
+    description: str,
+    renewal: Renewal,
+    license: str,
+    stamp: datetime,
+) -> Event:
+    event = Event()
+    event.add("uid", event_uid(kind, renewal.renewal_date, license))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + ONE_DAY)
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", ["CME", "License renewal"])
+    return event
+
+
+def _alarm(before: timedelta, description: str) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -before)  # relative to the event start
+    alarm.add("description", description)
+    return alarm
+
+
+def render_ics(renewal: Renewal, *, license: str, name: str, version: str) -> bytes:
+    """The calendar as iCalendar bytes (CRLF line endings), identical for identical input."""
+    name = _clean(name)
+    r_date = renewal.renewal_date
+    mailing = renewal.application_mailing_date
+    waiver = renewal.waiver_deadline
+    stamp = datetime.combine(renewal.current.start, time(0, 0), tzinfo=UTC)
+    estimated = renewal.source == "estimated"
+    tag = " (estimated)" if estimated else ""
+    who = f"{name} (license {_clean(license)})"
+    note = (
+        "\n\nThis renewal date is estimated from the initial license date; enter the "
+        "expiration date printed on the license with "
+        "'cmelog profile set --license-expires DATE'."
+        if estimated
+        else ""
+    )
+
+    cal = Calendar()
+    cal.add("prodid", f"-//cmelog//cmelog {_clean(version)}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"Medical license renewal: {name}")
+
+    deadline = _event(
+        kind="renewal",
+        day=r_date,
+        summary=f"Medical license renewal deadline{tag}",
+        description=(
+            f"The medical license of {who} expires at 11:59 p.m. on {r_date.isoformat()}. "
+            "Complete the CME requirements and file the renewal application on or before "
+            f"this date. The Board mails the application around {mailing.isoformat()}; "
+            f"a CME waiver request is due no later than {waiver.isoformat()}.{note}"
+        ),
+        renewal=renewal,
+        license=license,
+        stamp=stamp,
+    )
+    deadline.add_component(
+        _alarm(
+            r_date - mailing,
+            f"Medical license renewal on {r_date.isoformat()} ({(r_date - mailing).days} days): "
+            "the Board mails the renewal application now; check 'cmelog status'.",
+        )
+    )
+    deadline.add_component(
+        _alarm(
+            r_date - waiver,
+            f"Medical license renewal on {r_date.isoformat()} ({(r_date - waiver).days} days): "
+            "last day to request a CME waiver.",
+        )
+    )
+    cal.add_component(deadline)
+
+    cal.add_component(
+        _event(
+            kind="application",
+            day=mailing,
+            summary=f"Board mails the license renewal application{tag}",
+            description=(
+                f"The Board mails the renewal application for the license of {who} about "
+                f"60 days before the renewal date {r_date.isoformat()}.{note}"
+            ),
+            renewal=renewal,
+            license=license,
+            stamp=stamp,
+        )
+    )
+    cal.add_component(
+        _event(
+            kind="waiver",
+            day=waiver,
+            summary=f"CME waiver request deadline{tag}",
+            description=(
+                f"A request for a CME waiver for the license of {who} is due no later than "
+                f"this day, 30 days before the renewal date {r_date.isoformat()}.{note}"
+            ),
+            renewal=renewal,
+            license=license,
+            stamp=stamp,
+        )
+    )
+    return cal.to_ical()

@@ -1,0 +1,205 @@
+"""Human output with Rich: no colour when NO_COLOR is set or stdout is not a terminal."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from cmelog.domain.credits import format_credits, short_credits
+from cmelog.domain.model import Attestation, Entry, Profile, RequirementResult
+from cmelog.domain.rules import Rules
+
+
+def console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    plain = bool(os.environ.get("NO_COLOR")) or not stream.isatty()
+    return Console(
+        file=stream,
+        no_color=plain,
+        color_system=None if plain else "auto",
+        highlight=False,
+        soft_wrap=False,
+        emoji=False,
+    )
+
+
+def _safe(text: str) -> Text:
+    return Text(text)  # never interpret user text as Rich markup
+
+
+def entry_detail(e: Entry, messages: Sequence[str] = ()) -> None:
+    out = console()
+    for m in messages:
+        out.print(_safe(m))
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold")
+    t.add_column()
+    rows: list[tuple[str, str | None]] = [
+        ("Entry", str(e.id)),
+        ("Title", e.title),
+        ("Date", e.date.isoformat() + (f" to {e.end_date.isoformat()}" if e.end_date else "")),
+        ("Provider", e.provider),
+        ("Category", str(e.category)),
+        ("Credits", format_credits(e.credits)),
+        ("Minutes", e.minutes),
+        ("Kind", e.kind),
+        ("Topics", ", ".join(e.topics) or None),
+        ("Format", e.format),
+        ("URL", e.url),
+        (
+            "Certificate",
+            f"{e.certificate_name} (sha256 {e.certificate_sha256[:12]}...)"
+            if e.certificate_sha256
+            else None,
+        ),
+        ("Notes", e.notes),
+        ("Source", e.source),
+    ]
+    for label, value in rows:
+        if value:
+            t.add_row(label, _safe(value))
+    out.print(t)
+
+
+def entry_table(entries: Sequence[Entry], cycle_of: dict[int, str] | None = None) -> None:
+    out = console()
+    if not entries:
+        out.print("No entries match.")
+        return
+    t = Table(show_lines=False, header_style="bold", expand=False)
+    t.add_column("ID", justify="right")
+    t.add_column("Date", no_wrap=True)
+    t.add_column("Title", overflow="fold", ratio=3)
+    t.add_column("Provider", overflow="fold", ratio=2)
+    t.add_column("Cat", justify="center")
+    t.add_column("Credits", justify="right")
+    t.add_column("Topics", overflow="fold", ratio=2)
+    total = 0
+    for e in entries:
+        total += e.credits
+        t.add_row(
+            str(e.id),
+            e.date.isoformat(),
+            _safe(e.title),
+            _safe(e.provider or ""),
+            str(e.category),
+            format_credits(e.credits),
+            ", ".join(e.topics),
+        )
+    out.print(t)
+    out.print(f"{len(entries)} entries, {format_credits(total)} credits claimed.")
+
+
+def profile_text(p: Profile, renewal_line: str | None = None) -> None:
+    out = console()
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold")
+    t.add_column()
+    t.add_row("Name", _safe(p.name))
+    t.add_row("Birthday", p.birthday.isoformat())
+    t.add_row("License", _safe(p.license))
+    t.add_row("Board", p.board)
+    t.add_row("License expires", p.license_expires.isoformat() if p.license_expires else "-")
+    t.add_row("License issued", p.license_issued.isoformat() if p.license_issued else "-")
+    t.add_row("Prescriber", "yes" if p.prescriber else "no")
+    t.add_row("Adult patients", "yes" if p.adult_patients else "no")
+    if renewal_line:
+        t.add_row("Next renewal", renewal_line)
+    out.print(t)
+
+
+def bar(earned: int, required: int, width: int = 20) -> str:
+    if required <= 0:
+        return "#" * width
+    filled = min(width, earned * width // required)
+    return "#" * filled + "." * (width - filled)
+
+
+def requirement_cells(r: RequirementResult) -> tuple[str, str, str]:
+    """(progress, figures, state)"""
+    if not r.applies:
+        return ("", "does not apply", "n/a")
+    state = "met" if r.met else "MISSING"
+    if r.required is None:
+        return ("", "training", state)
+    earned = r.earned or 0
+    figures = f"{short_credits(earned)} / {short_credits(r.required)}"
+    if r.remaining:
+        figures += f" ({short_credits(r.remaining)} to go)"
+    return (bar(earned, r.required), figures, state)
+
+
+def attestations_table(items: Sequence[Attestation]) -> None:
+    out = console()
+    if not items:
+        out.print("No attestations recorded.")
+        return
+    t = Table(header_style="bold")
+    for c in ("ID", "Requirement", "Date", "How", "Certificate"):
+        t.add_column(c, overflow="fold")
+    for a in items:
+        t.add_row(
+            str(a.id),
+            a.requirement,
+            a.date.isoformat(),
+            _safe(a.how),
+            (a.certificate_sha256 or "")[:12],
+        )
+    out.print(t)
+
+
+def requirements_text(rules: Rules) -> None:
+    out = console()
+    out.print(Text(f"{rules.name} ({rules.board})", style="bold"))
+    out.print(
+        f"Renewal every {rules.renewal.cycle_years} years on the birthday; application mailed "
+        f"{rules.renewal.application_mailing_days} days before, waiver requests due "
+        f"{rules.renewal.waiver_request_days} days before. Source: {rules.renewal.source}."
+    )
+    out.print()
+    for req in rules.requirements:
+        amount = "training" if req.required is None else f"{short_credits(req.required)} credits"
+        head = Text(f"{req.id}", style="bold")
+        head.append(f"  {req.label}: {amount}, {req.scope}; applies to {req.applies.describe()}")
+        out.print(head)
+        out.print(_safe(f"    {req.text}"))
+        if req.topics:
+            out.print(f"    Counts: topics {', '.join(req.topics)}")
+        else:
+            out.print("    Counts: every entry of the cycle, after caps")
+        for cap in req.caps:
+            out.print(_safe(f"    Cap: {cap.label} ({cap.source})"))
+        if req.attestation:
+            out.print(f"    May be met by an attestation: cmelog attest {req.id} ...")
+        out.print(_safe(f"    Source: {req.source}, {req.date.isoformat()}"))
+    out.print()
+    out.print(Text("Other ways to earn credit (--kind)", style="bold"))
+    for k in rules.kinds.values():
+        bits = []
+        if k.category:
+            bits.append(f"Category {k.category}")
+        if k.credits is not None:
+            bits.append(f"{short_credits(k.credits)} credits")
+        if k.credits_per_hour != 1:
+            bits.append(f"{k.credits_per_hour} credits per hour")
+        if k.max_per_entry is not None:
+            bits.append(f"at most {short_credits(k.max_per_entry)} per entry")
+        if k.year_cap is not None:
+            bits.append(f"at most {short_credits(k.year_cap)} per calendar year")
+        if k.cycle_cap is not None:
+            bits.append(f"at most {short_credits(k.cycle_cap)} per cycle")
+        for rid, cap in k.requirement_caps.items():
+            bits.append(f"at most {short_credits(cap)} toward {rid}")
+        if not k.counts_toward_topics:
+            bits.append("total only")
+        if k.implied_topics:
+            bits.append("counts toward " + ", ".join(k.implied_topics))
+        out.print(_safe(f"  {k.id}: {k.label}" + (f" ({'; '.join(bits)})" if bits else "")))
+    out.print()
+    for a in rules.advice:
+        out.print(_safe(f"Note: {a}"))

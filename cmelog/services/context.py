@@ -1,0 +1,52 @@
+"""What every service needs: where the logbook is, what 'today' is, and the profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cmelog.errors import NoProfileError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from cmelog.domain.model import Profile
+    from cmelog.domain.rules import Rules
+    from cmelog.storage.db import Logbook
+
+
+@dataclass
+class Context:
+    db_option: str | None = None
+    today: date = field(default_factory=date.today)
+    _logbook: Logbook | None = None
+
+    @property
+    def path(self) -> Path:
+        from cmelog.storage.db import resolve_path
+
+        return resolve_path(self.db_option)
+
+    def logbook(self, *, create: bool = False) -> Logbook:
+        if self._logbook is None:
+            from cmelog.storage.db import open_logbook
+
+            self._logbook = open_logbook(self.path, create=create)
+        return self._logbook
+
+
+def require_profile(s: Session) -> Profile:
+    from cmelog.storage import repo
+
+    profile = repo.get_profile(s)
+    if profile is None:
+        raise NoProfileError()
+    return profile
+
+
+def rules_for(profile: Profile | None) -> Rules:
+    from cmelog.rules import load_rules
+
+    return load_rules(profile.board if profile else "MA")

@@ -1,0 +1,171 @@
+"""add, show, edit, delete, list: each one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+from cmelog.domain.dates import parse_date
+from cmelog.domain.entries import Built, EntryInput, build_entry, check_slug, parse_category
+from cmelog.domain.model import Entry, Renewal
+from cmelog.errors import CmelogError, UsageError
+from cmelog.services.certificates import (
+    StoredCertificate,
+    check_certificate,
+    discard,
+    store_certificate,
+)
+from cmelog.services.context import Context, require_profile, rules_for
+
+
+@dataclass(frozen=True)
+class Saved:
+    entry: Entry
+    messages: tuple[str, ...]
+
+
+def _duplicate_error(dup: Entry) -> UsageError:
+    return UsageError(
+        f"This looks like a double count of entry {dup.id} ({dup.date.isoformat()}, "
+        f"{dup.title!r}); nothing was stored. Add --allow-duplicate if it really is a second "
+        "activity."
+    )
+
+
+def add_entry(
+    ctx: Context, inp: EntryInput, certificate: str | None, allow_duplicate: bool
+) -> Saved:
+    from cmelog.storage import repo
+
+    cert_path = check_certificate(certificate) if certificate else None
+    logbook = ctx.logbook()
+    stored: StoredCertificate | None = None
+    try:
+        with logbook.session(write=True) as s:
+            profile = require_profile(s)
+            built: Built = build_entry(inp, rules_for(profile), ctx.today)
+            entry = built.entry
+            if not allow_duplicate and (dup := repo.find_duplicate(s, entry)):
+                raise _duplicate_error(dup)
+            if cert_path is not None:
+                stored = store_certificate(cert_path, logbook.certificates)
+                entry = dataclasses.replace(
+                    entry, certificate_sha256=stored.sha256, certificate_name=stored.name
+                )
+            saved = repo.add_entry(s, entry)
+    except BaseException:
+        discard(stored)
+        raise
+    return Saved(saved, built.messages)
+
+
+def not_found(entry_id: int) -> CmelogError:
+    return CmelogError(
+        f"There is no entry {entry_id}; `cmelog list` shows the entries and their ids."
+    )
+
+
+def show_entry(ctx: Context, entry_id: int) -> Entry:
+    from cmelog.storage import repo
+
+    with ctx.logbook().session() as s:
+        require_profile(s)
+        entry = repo.get_entry(s, entry_id)
+        if entry is None:
+            raise not_found(entry_id)
+        return entry
+
+
+def edit_entry(
+    ctx: Context, entry_id: int, inp: EntryInput, certificate: str | None, allow_duplicate: bool
+) -> Saved:
+    from cmelog.storage import repo
+
+    cert_path = check_certificate(certificate) if certificate else None
+    logbook = ctx.logbook()
+    stored: StoredCertificate | None = None
+    try:
+        with logbook.session(write=True) as s:
+            profile = require_profile(s)
+            base = repo.get_entry(s, entry_id)
+            if base is None:
+                raise not_found(entry_id)
+            built = build_entry(inp, rules_for(profile), ctx.today, base)
+            entry = built.entry
+            if not allow_duplicate and (dup := repo.find_duplicate(s, entry, exclude_id=entry_id)):
+                raise _duplicate_error(dup)
+            if cert_path is not None:
+                stored = store_certificate(cert_path, logbook.certificates)
+                entry = dataclasses.replace(
+                    entry, certificate_sha256=stored.sha256, certificate_name=stored.name
+                )
+            saved = repo.update_entry(s, entry)
+    except BaseException:
+        discard(stored)
+        raise
+    return Saved(saved, built.messages)
+
+
+def delete_entry(ctx: Context, entry_id: int, confirm: object = None) -> Entry:
+    """Delete after `confirm(entry) -> bool` (when given) agrees."""
+    from cmelog.storage import repo
+
+    with ctx.logbook().session(write=True) as s:
+        require_profile(s)
+        entry = repo.get_entry(s, entry_id)
+        if entry is None:
+            raise not_found(entry_id)
+        if callable(confirm) and not confirm(entry):
+            raise CmelogError("Nothing was deleted.")
+        repo.delete_entry(s, entry_id)
+        return entry
+
+
+@dataclass(frozen=True)
+class Listing:
+    entries: list[Entry]
+    renewal: Renewal
+
+
+def list_entries(
+    ctx: Context,
+    *,
+    cycle: str = "all",
+    start: str | None = None,
+    end: str | None = None,
+    category: str | None = None,
+    topic: str | None = None,
+    as_of: str | None = None,
+) -> Listing:
+    from cmelog.domain.cycles import renewal_status
+    from cmelog.storage import repo
+
+    today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
+    if cycle not in ("current", "previous", "all"):
+        raise UsageError(f"--cycle {cycle!r} is not known; accepted: current, previous, all.")
+    d_from = parse_date(start, ctx.today, "--from") if start else None
+    d_to = parse_date(end, ctx.today, "--to") if end else None
+    cat = parse_category(category) if category is not None else None
+    with ctx.logbook().session() as s:
+        profile = require_profile(s)
+        rules = rules_for(profile)
+        slug = check_slug(topic, rules.topics, "topic", "--topic") if topic else None
+        renewal = renewal_status(profile, today)
+        lo, hi = d_from, d_to
+        window = None
+        if cycle == "current":
+            window = renewal.current
+        elif cycle == "previous":
+            window = renewal.previous
+            if window is None:
+                return Listing([], renewal)
+        if window is not None:
+            lo = max(lo, window.start) if lo else window.start
+            hi = min(hi, window.end) if hi else window.end
+        entries = repo.list_entries(s, start=lo, end=hi, category=cat, topic=slug)
+        return Listing(entries, renewal)
+
+
+def today_or(ctx: Context, as_of: str | None) -> date:
+    return parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today

@@ -1,0 +1,249 @@
+"""Opening the logbook safely: location, file mode, header check, migrations, transactions.
+
+Raw sqlite3 is used for the checks that must never modify a file; SQLAlchemy (SQLModel) for the
+rest. A write transaction is `BEGIN IMMEDIATE` so parallel writers queue on the busy timeout
+instead of failing on a lock upgrade.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cmelog.errors import CmelogError, ExitStatus, NoProfileError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+APPLICATION_ID = 0x434D454C  # "CMEL"
+SCHEMA_VERSION = 1
+DEFAULT_BUSY_SECONDS = 60.0
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("cmelog")) / "cmelog.db"
+
+
+def resolve_path(option: str | None) -> Path:
+    """--db > CMELOG_DB > platformdirs default, made absolute."""
+    raw = option or os.environ.get("CMELOG_DB") or None
+    path = Path(raw).expanduser() if raw else default_path()
+    return path.absolute()
+
+
+def busy_seconds() -> float:
+    try:
+        return float(os.environ.get("CMELOG_BUSY_TIMEOUT", DEFAULT_BUSY_SECONDS))
+    except ValueError:
+        return DEFAULT_BUSY_SECONDS
+
+
+def certificates_dir(db_path: Path) -> Path:
+    return db_path.parent / "certificates"
+
+
+def _not_cmelog(path: Path, why: str) -> CmelogError:
+    return CmelogError(
+        f"{path} is not a cmelog logbook ({why}); nothing was changed. "
+        "Give --db the path of a cmelog logbook, or a new file name.",
+        ExitStatus.FAILURE,
+    )
+
+
+def _inspect(path: Path) -> tuple[int, int, bool]:
+    """(application_id, user_version, has_tables) read without writing anything."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise CmelogError(f"Cannot read the logbook {path}: {exc.strerror}.") from None
+    if header != SQLITE_HEADER:
+        raise _not_cmelog(path, "not an SQLite database")
+    uri = f"file:{path.as_posix()}?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True, timeout=busy_seconds())
+        try:
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc):
+            raise CmelogError(
+                f"The logbook {path} is locked by another program; try again."
+            ) from None
+        raise _not_cmelog(path, f"unreadable: {exc}") from None
+    return int(app_id), int(version), bool(tables)
+
+
+def _create_file(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise CmelogError(f"Cannot create the logbook {path}: {exc.strerror}.") from None
+
+
+def backup_file(src: Path, dest: Path) -> None:
+    """A consistent copy through SQLite's backup API (safe while the logbook is in use)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    source = sqlite3.connect(f"file:{src.as_posix()}?mode=ro", uri=True, timeout=busy_seconds())
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        os.close(fd)
+        target = sqlite3.connect(tmp)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    os.replace(tmp, dest)
+
+
+class Logbook:
+    """An open logbook: path plus a SQLAlchemy engine. Use `session(write=...)`."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+
+    @property
+    def certificates(self) -> Path:
+        return certificates_dir(self.path)
+
+    @contextmanager
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        from sqlalchemy.exc import OperationalError
+        from sqlmodel import Session
+
+        try:
+            with Session(self.engine) as s:
+                s.connection(execution_options={"cmelog_write": write})
+                yield s
+                s.commit()
+        except OperationalError as exc:
+            text = str(exc.orig) if exc.orig else str(exc)
+            if "locked" in text or "busy" in text:
+                raise CmelogError(
+                    f"The logbook {self.path} is locked by another program; try again in a moment."
+                ) from None
+            if "readonly" in text or "read-only" in text:
+                raise CmelogError(
+                    f"The logbook {self.path} is read-only; nothing was changed."
+                ) from None
+            raise CmelogError(f"The logbook {self.path} could not be used: {text}.") from None
+
+    def raw(self) -> sqlite3.Connection:
+        """A plain sqlite3 connection (read-only) for fast aggregate reads."""
+        return sqlite3.connect(
+            f"file:{self.path.as_posix()}?mode=ro", uri=True, timeout=busy_seconds()
+        )
+
+
+def _make_engine(path: Path) -> Engine:
+    from sqlalchemy import event
+    from sqlalchemy.pool import NullPool
+    from sqlmodel import create_engine
+
+    engine = create_engine(
+        f"sqlite:///{path.as_posix()}",
+        connect_args={"timeout": busy_seconds()},
+        poolclass=NullPool,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_con: Any, _record: Any) -> None:
+        dbapi_con.isolation_level = None  # we issue BEGIN ourselves
+        dbapi_con.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        write = conn.get_execution_options().get("cmelog_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _apply_migrations(path: Path, current: int) -> None:
+    """Bring the schema to SCHEMA_VERSION in one transaction, after copying the file aside."""
+    if current > 0:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_file(path, path.with_name(f"{path.name}.v{current}-{stamp}.bak"))
+    con = sqlite3.connect(path, timeout=busy_seconds(), isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        for target, statements in MIGRATIONS:
+            if version < target:
+                for sql in statements():
+                    con.execute(sql)
+                version = target
+        con.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        con.execute(f"PRAGMA user_version={version}")
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+
+
+def _v1_statements() -> list[str]:
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+    from sqlmodel import SQLModel
+
+    from cmelog.storage import models  # noqa: F401  (registers the tables)
+
+    dialect = sqlite.dialect()  # type: ignore[no-untyped-call]
+    out: list[str] = []
+    for table in SQLModel.metadata.sorted_tables:
+        out.append(str(CreateTable(table).compile(dialect=dialect)))
+        out.extend(str(CreateIndex(ix).compile(dialect=dialect)) for ix in table.indexes)
+    return out
+
+
+# (version, statements) in order. Never edit a released migration: add the next one.
+MIGRATIONS: list[tuple[int, Any]] = [(1, _v1_statements)]
+
+
+def open_logbook(path: Path, *, create: bool = False) -> Logbook:
+    """Open (or with create=True, create) a cmelog logbook, migrating it when older."""
+    exists = path.exists()
+    if exists and path.is_dir():
+        raise CmelogError(f"{path} is a folder; give --db the path of a logbook file.")
+    if not exists or path.stat().st_size == 0:
+        if not create:
+            raise NoProfileError()
+        _create_file(path)
+        _apply_migrations(path, 0)
+    else:
+        app_id, version, has_tables = _inspect(path)
+        if app_id != APPLICATION_ID and (app_id != 0 or has_tables):
+            raise _not_cmelog(path, "an SQLite database of another program")
+        if version > SCHEMA_VERSION:
+            raise CmelogError(
+                f"The logbook {path} was written by a newer cmelog (schema {version}, this "
+                f"cmelog reads up to {SCHEMA_VERSION}); upgrade cmelog to use it.",
+                ExitStatus.FAILURE,
+            )
+        if version < SCHEMA_VERSION:
+            _apply_migrations(path, version)
+    return Logbook(path, _make_engine(path))

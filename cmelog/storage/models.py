@@ -1,0 +1,65 @@
+"""SQLModel tables. Credits are INTEGER hundredths; topics are ';'-delimited (";a;b;")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Field, SQLModel
+
+
+class ProfileRow(SQLModel, table=True):
+    __tablename__ = "profile"
+
+    id: int = Field(default=1, primary_key=True)
+    name: str
+    birthday: date
+    license: str
+    board: str = "MA"
+    license_expires: date | None = None
+    license_issued: date | None = None
+    prescriber: bool = True
+    adult_patients: bool = True
+
+
+class EntryRow(SQLModel, table=True):
+    __tablename__ = "entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    date: date
+    end_date: date | None = None
+    eff_date: date = Field(index=True)  # end_date or date: places the entry in a cycle
+    provider: str | None = None
+    category: int
+    credits: int  # hundredths
+    minutes: str | None = None  # exact decimal minutes as given
+    kind: str = Field(default="activity", index=True)
+    topics: str = ""  # ";slug;slug;" sorted, "" for none
+    format: str | None = None
+    url: str | None = None
+    certificate_sha256: str | None = None
+    certificate_name: str | None = None
+    notes: str | None = None
+    source: str = "typed"
+
+
+class AttestationRow(SQLModel, table=True):
+    __tablename__ = "attestation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    requirement: str = Field(index=True)
+    date: date
+    how: str
+    certificate_sha256: str | None = None
+    certificate_name: str | None = None
+
+
+class ReminderRow(SQLModel, table=True):
+    """A reminder milestone already spoken for the cycle ending on `renewal_date`."""
+
+    __tablename__ = "reminder"
+
+    id: int | None = Field(default=None, primary_key=True)
+    renewal_date: date = Field(index=True)
+    milestone: int
+    sent_on: date
