@@ -630,7 +630,8 @@ def remind(
     ] = False,
 ) -> None:
     """For cron: silent until the renewal date is near, then what is still missing."""
-    from cmelog.services.remind import crontab_line, remind as run_remind
+    from cmelog.services.remind import crontab_line
+    from cmelog.services.remind import remind as run_remind
 
     c = _ctx(ctx)
     if crontab:

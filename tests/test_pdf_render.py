@@ -80,7 +80,7 @@ def make_evaluation(window: CycleWindow, entries: tuple[Entry, ...]) -> Evaluati
     total = 0
     for e in entries:
         if e.kind == "teaching":
-            counted = e.credits // 2
+            counted = e.credits // 50 * 25
             notes: tuple[str, ...] = ("capped: teaching at most 10 per calendar year",)
         else:
             counted, notes = e.credits, ()
@@ -89,34 +89,73 @@ def make_evaluation(window: CycleWindow, entries: tuple[Entry, ...]) -> Evaluati
     risk = sum(e.credits for e in entries if "risk-management" in e.topics)
     reqs = (
         RequirementResult(
-            "total", "Total credits", "cycle", True, 5000, total, total >= 5000, "243 CMR 2.06",
+            "total",
+            "Total credits",
+            "cycle",
+            True,
+            5000,
+            total,
+            total >= 5000,
+            "243 CMR 2.06",
             notes=("capped: teaching at most 10 per calendar year",) if entries else (),
         ),
         RequirementResult(
             "risk-management", "Risk management", "cycle", True, 1000, risk, risk >= 1000, "MMS"
         ),
         RequirementResult(
-            "opioids-pain-management", "Opioid education and pain management", "cycle", True,
-            300, 150, False, "M.G.L. c. 94C",
+            "opioids-pain-management",
+            "Opioid education and pain management",
+            "cycle",
+            True,
+            300,
+            150,
+            False,
+            "M.G.L. c. 94C",
         ),
         RequirementResult(
             "board-regulations", "Board regulations", "cycle", True, 200, 200, True, "BORIM"
         ),
         RequirementResult(
-            "implicit-bias", "Implicit bias", "one-time", True, 200, 200, True, "BORIM",
+            "implicit-bias",
+            "Implicit bias",
+            "one-time",
+            True,
+            200,
+            200,
+            True,
+            "BORIM",
             met_by=(MetBy("entry", 3),),
         ),
         RequirementResult(
-            "alzheimers-dementia", "Alzheimer's disease and related dementias", "one-time",
-            False, 100, 0, False, "c. 112",
+            "alzheimers-dementia",
+            "Alzheimer's disease and related dementias",
+            "one-time",
+            False,
+            100,
+            0,
+            False,
+            "c. 112",
         ),
         RequirementResult(
-            "child-abuse-reporting", "Child abuse reporting", "one-time", True, None, None, True,
-            "c. 119", met_by=(MetBy("attestation", 1),),
+            "child-abuse-reporting",
+            "Child abuse reporting",
+            "one-time",
+            True,
+            None,
+            None,
+            True,
+            "c. 119",
+            met_by=(MetBy("attestation", 1),),
         ),
         RequirementResult(
-            "domestic-sexual-violence", "Domestic and sexual violence", "one-time", True, None,
-            None, False, "c. 112",
+            "domestic-sexual-violence",
+            "Domestic and sexual violence",
+            "one-time",
+            True,
+            None,
+            None,
+            False,
+            "c. 112",
         ),
     )
     return Evaluation(window, reqs, outcomes)
@@ -156,8 +195,12 @@ def make_report(
             "domestic-sexual-violence", "Domestic and sexual violence", True, False, (), ()
         ),
         OneTimeEvidence(
-            "alzheimers-dementia", "Alzheimer's disease and related dementias", False, False,
-            (), (),
+            "alzheimers-dementia",
+            "Alzheimer's disease and related dementias",
+            False,
+            False,
+            (),
+            (),
         ),
     )
     renewal = Renewal(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from cmelog.domain.credits import short_credits
-from cmelog.domain.model import Evaluation, Renewal, RequirementResult
-from cmelog.domain.rules import Rules
+from cmelog.domain.model import Evaluation, Renewal
+from cmelog.domain.rules import Requirement, Rules
 
 
-def _remaining(r: RequirementResult) -> int:
-    return r.remaining or 0
+def credits_phrase(hundredths: int) -> str:
+    return f"{short_credits(hundredths)} credit{'' if hundredths == 100 else 's'}"
 
 
 def next_steps(rules: Rules, renewal: Renewal, ev: Evaluation) -> list[str]:
@@ -20,46 +20,45 @@ def next_steps(rules: Rules, renewal: Renewal, ev: Evaluation) -> list[str]:
             "Every requirement of this cycle is met; file the renewal application by "
             f"{by} (the Board mails it around {renewal.application_mailing_date.isoformat()})."
         ]
-    steps: list[str] = []
-    # requirements whose topics all count toward a broader unmet requirement (e.g. risk management)
-    broader = [
-        rules.requirement(r.id)
+    # unmet topic requirements of the cycle: credits toward narrower ones also count here
+    broader: list[Requirement] = [
+        req
         for r in unmet
         if r.scope == "cycle" and (req := rules.requirement(r.id)) and not req.counts_all
     ]
+    steps: list[str] = []
     for r in unmet:
         req = rules.requirement(r.id)
         if req is None or req.counts_all:
             continue
         if req.training:
-            how = f" or record it with `cmelog attest {req.id}`" if req.attestation else ""
-            steps.append(f"Complete {r.label.lower()} training (once){how}.")
+            how = f", or record it with `cmelog attest {req.id}`" if req.attestation else ""
+            steps.append(f"Complete training in {req.short} (once){how}.")
             continue
-        left = _remaining(r)
-        once = " (once, any date)" if r.scope == "one-time" else f" by {by}"
-        line = f"{short_credits(left)} more credits of {r.label.lower()}{once}"
+        left = r.remaining or 0
+        when = " (once, any date)" if r.scope == "one-time" else f" by {by}"
+        line = f"{short_credits(left)} more {'credit' if left == 100 else 'credits'} of {req.short}{when}"
         if req.attestation:
-            line += f", or record an attestation with `cmelog attest {req.id}`"
+            line += f", or an attestation with `cmelog attest {req.id}`"
         overlaps = []
         for b in broader:
-            if b is None or b.id == req.id or not set(req.topics) <= set(b.topics):
+            if b.id == req.id or not set(req.topics) <= set(b.topics):
                 continue
-            b_left = _remaining(results[b.id])
-            covered = min(left, b_left)
+            b_left = results[b.id].remaining or 0
             overlaps.append(
-                f"a {short_credits(left)}-credit {r.label.lower()} course also covers "
-                f"{short_credits(covered)} of your {short_credits(b_left)} missing "
-                f"{b.label.lower()} credits"
+                f"a {short_credits(left)}-credit course also covers "
+                f"{short_credits(min(left, b_left))} of your {short_credits(b_left)} missing "
+                f"{b.short} credits"
             )
-        steps.append(line + (": " + "; ".join(overlaps) if overlaps else "") + ".")
+        steps.append(line + ("; " + "; ".join(overlaps) if overlaps else "") + ".")
     for r in unmet:
         req = rules.requirement(r.id)
         if req is not None and req.counts_all:
             steps.append(
-                f"{short_credits(_remaining(r))} more credits in total by {by}; every credit "
-                "above counts toward it too."
+                f"{credits_phrase(r.remaining or 0)} more in total by {by}; every credit above "
+                "counts toward it too."
             )
-    if renewal.days_until_renewal <= (renewal.renewal_date - renewal.waiver_deadline).days:
+    if renewal.as_of > renewal.waiver_deadline:
         steps.append(
             f"The waiver-request deadline ({renewal.waiver_deadline.isoformat()}) has passed."
         )

@@ -66,6 +66,7 @@ class Requirement:
     topics: tuple[str, ...] = ()
     attestation: bool = False
     caps: tuple[TopicCap, ...] = ()
+    short: str = ""  # noun for sentences: "3 more credits of <short>"
 
     @property
     def training(self) -> bool:
@@ -232,6 +233,7 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
                 topics=req_topics,
                 attestation=bool(r.get("attestation", False)),
                 caps=tuple(caps),
+                short=str(r.get("short", "")) or r["label"].lower(),
             )
         )
     kinds: dict[str, Kind] = {}

@@ -48,7 +48,7 @@ from reportlab.platypus import (
 )
 
 from cmelog.domain.credits import format_credits
-from cmelog.domain.model import Entry, EntryOutcome, Evaluation, RequirementResult
+from cmelog.domain.model import Entry, EntryOutcome, Evaluation
 from cmelog.domain.report import AuditReport, OneTimeEvidence, ReportCycle
 
 __all__ = ["render_pdf", "CHUNK_ROWS"]
@@ -161,10 +161,7 @@ class _Measure:
         line_w = 0.0
         for word in words:
             w = self.width(word, font, size)
-            if w > width:
-                pieces = self._break_word(word, font, size, width)
-            else:
-                pieces = [(word, w)]
+            pieces = self._break_word(word, font, size, width) if w > width else [(word, w)]
             for piece, pw in pieces:
                 if not line:
                     line, line_w = piece, pw
@@ -236,7 +233,7 @@ ENTRY_COLUMNS: tuple[_Column, ...] = (
     _Column("Claimed", 40, "right"),
     _Column("Counted", 40, "right"),
     _Column("Topics", 68, "left"),
-    _Column("Certificate", 56, "left"),
+    _Column("Certificate SHA-256", 56, "left"),
 )
 assert abs(sum(c.width for c in ENTRY_COLUMNS) - BODY_W) < 0.01
 
@@ -295,6 +292,7 @@ class _RowBuilder:
                     (font, size, color, "\u2026 (clipped)")
                 ]
             y = PAD_Y
+            first = True
             for font, size, color, text in cell_lines:
                 w = self.m.width(text, font, size)
                 if w > avail:  # a single token (a number) wider than the column: shrink it
@@ -306,12 +304,13 @@ class _RowBuilder:
                     dx = self.xs[i] + (col.width - w) / 2
                 else:
                     dx = self.xs[i] + PAD_X
-                pieces.append((dx, y + size * 0.82, font, size, color, text))
-                y += size * LEADING
+                # first lines of all cells share one baseline, whatever their size
+                base = y + (BODY_SIZE if first else size) * 0.82
+                pieces.append((dx, base, font, size, color, text))
+                y += (max(size, BODY_SIZE) if first else size) * LEADING
+                first = False
             height = max(height, y + PAD_Y)
-        return _Row(
-            max(height, min_height), tuple(pieces), shaded, entries=entries, total=total
-        )
+        return _Row(max(height, min_height), tuple(pieces), shaded, entries=entries, total=total)
 
 
 class _Progress:
@@ -343,7 +342,7 @@ CAPTION_SIZE = 9.0
 CAPTION_H = 15.0
 
 
-class _EntryChunk(Flowable):  # type: ignore[misc]
+class _EntryChunk(Flowable):
     """A run of entry rows. Draws the column header when it is the first chunk of its table
     or starts at the top of a frame; a piece split off onto a new page always does."""
 
@@ -454,9 +453,7 @@ class _EntryChunk(Flowable):  # type: ignore[misc]
         look.progress.advance(sum(r.entries for r in self.rows))
 
 
-def _entry_rows(
-    builder: _RowBuilder, cycle: ReportCycle
-) -> tuple[list[_Row], int, int]:
+def _entry_rows(builder: _RowBuilder, cycle: ReportCycle) -> tuple[list[_Row], int, int]:
     """One laid-out row per entry; returns the rows, claimed total and counted total."""
     outcomes: dict[int, EntryOutcome] = cycle.evaluation.outcomes
     rows: list[_Row] = []
@@ -471,14 +468,12 @@ def _entry_rows(
     return rows, claimed_total, counted_total
 
 
-def _entry_row(
-    b: _RowBuilder, entry: Entry, outcome: EntryOutcome | None, *, shaded: bool
-) -> _Row:
+def _entry_row(b: _RowBuilder, entry: Entry, outcome: EntryOutcome | None, *, shaded: bool) -> _Row:
     dates: list[_CellLine] = [(FONT, BODY_SIZE, INK, entry.date.isoformat())]
     if entry.end_date is not None and entry.end_date != entry.date:
         dates.append((FONT, BODY_SIZE, INK, f"to {entry.end_date.isoformat()}"))
 
-    title = b.lines(2, _clean(entry.title), FONT_BOLD)
+    title = b.lines(2, _clean(entry.title))
     if entry.kind and entry.kind != "activity":
         title += b.lines(2, f"Kind: {_clean(entry.kind)}", FONT, SMALL_SIZE, MUTED)
     capped = False
@@ -496,8 +491,12 @@ def _entry_row(
         counted: list[_CellLine] = [(FONT, BODY_SIZE, MUTED, "\u2013")]
     else:
         counted = [
-            (FONT_BOLD if capped else FONT, BODY_SIZE, WARN if capped else INK,
-             format_credits(outcome.counted))
+            (
+                FONT_BOLD if capped else FONT,
+                BODY_SIZE,
+                WARN if capped else INK,
+                format_credits(outcome.counted),
+            )
         ]
     topics: list[_CellLine] = []
     for slug in entry.topics:
@@ -521,9 +520,7 @@ def _entry_row(
     return b.row(cells, shaded=shaded, entries=1)
 
 
-def _entry_table(
-    m: _Measure, cycle: ReportCycle, progress: _Progress
-) -> list[Flowable]:
+def _entry_table(m: _Measure, cycle: ReportCycle, progress: _Progress) -> list[Flowable]:
     b = _RowBuilder(m, ENTRY_COLUMNS)
     header = b.row(
         [b.lines(i, c.header, FONT_BOLD, 7.0, HEAD_FG) for i, c in enumerate(ENTRY_COLUMNS)]
@@ -570,11 +567,21 @@ STYLES: dict[str, ParagraphStyle] = {
         "subtitle", fontName=FONT, fontSize=10, leading=13, textColor=MUTED, spaceAfter=8
     ),
     "h1": ParagraphStyle(
-        "h1", fontName=FONT_BOLD, fontSize=13, leading=16, textColor=INK, spaceBefore=4,
+        "h1",
+        fontName=FONT_BOLD,
+        fontSize=13,
+        leading=16,
+        textColor=INK,
+        spaceBefore=4,
         spaceAfter=6,
     ),
     "h2": ParagraphStyle(
-        "h2", fontName=FONT_BOLD, fontSize=10, leading=13, textColor=INK, spaceBefore=8,
+        "h2",
+        fontName=FONT_BOLD,
+        fontSize=10,
+        leading=13,
+        textColor=INK,
+        spaceBefore=8,
         spaceAfter=4,
     ),
     "body": ParagraphStyle("body", fontName=FONT, fontSize=8.5, leading=11, textColor=INK),
@@ -585,7 +592,12 @@ STYLES: dict[str, ParagraphStyle] = {
     "warn": ParagraphStyle("warn", fontName=FONT, fontSize=8, leading=10, textColor=WARN),
     "th": ParagraphStyle("th", fontName=FONT_BOLD, fontSize=7.5, leading=9, textColor=HEAD_FG),
     "bullet": ParagraphStyle(
-        "bullet", fontName=FONT, fontSize=8, leading=10, textColor=INK, leftIndent=10,
+        "bullet",
+        fontName=FONT,
+        fontSize=8,
+        leading=10,
+        textColor=INK,
+        leftIndent=10,
         bulletIndent=2,
     ),
 }
@@ -632,9 +644,7 @@ def _title_block(report: AuditReport) -> list[Flowable]:
     ]
     renewal_cell: list[Flowable] = []
     if renewal.source == "estimated":
-        renewal_cell.append(
-            _p(f"<b>{renewal.renewal_date.isoformat()}</b> (estimated)", "value")
-        )
+        renewal_cell.append(_p(f"<b>{renewal.renewal_date.isoformat()}</b> (estimated)", "value"))
         renewal_cell.append(
             _p(
                 "Estimated from the initial license date. Enter the expiration date printed on "
@@ -726,19 +736,21 @@ def _chart(m: _Measure, cycle: ReportCycle) -> Drawing:
     height = head_h + CHART_ROW * max(1, len(reqs)) + 4
     d = Drawing(BODY_W, height)
     top = height
-    d.add(String(0, top - 12, _cycle_title(cycle), fontName=FONT_BOLD, fontSize=10,
-                 fillColor=INK))
+    d.add(String(0, top - 12, _cycle_title(cycle), fontName=FONT_BOLD, fontSize=10, fillColor=INK))
     legend = "bar: credits counted against credits required"
-    d.add(String(BODY_W, top - 12, legend, fontName=FONT, fontSize=7, fillColor=MUTED,
-                 textAnchor="end"))
-    d.add(Line(0, top - head_h + 4, BODY_W, top - head_h + 4, strokeColor=RULE,
-               strokeWidth=0.6))
+    d.add(
+        String(
+            BODY_W, top - 12, legend, fontName=FONT, fontSize=7, fillColor=MUTED, textAnchor="end"
+        )
+    )
+    d.add(Line(0, top - head_h + 4, BODY_W, top - head_h + 4, strokeColor=RULE, strokeWidth=0.6))
     bar_x = CHART_LABEL_W + 6
     text_x = bar_x + CHART_BAR_W + 8
     y = top - head_h - CHART_ROW + 4
     if not reqs:
-        d.add(String(0, y + 1, "No requirement applies.", fontName=FONT, fontSize=8,
-                     fillColor=MUTED))
+        d.add(
+            String(0, y + 1, "No requirement applies.", fontName=FONT, fontSize=8, fillColor=MUTED)
+        )
     for r in reqs:
         label = _clean(r.label) + (" (one-time)" if r.scope == "one-time" else "")
         label = m.fit(label, FONT, 8, CHART_LABEL_W)
@@ -746,26 +758,59 @@ def _chart(m: _Measure, cycle: ReportCycle) -> Drawing:
         if r.required is None:
             text = "training completed" if r.met else "training not recorded"
             colour = OK if r.met else BAD
-            d.add(Rect(bar_x, y, 7, CHART_BAR_H, fillColor=BAR_OK if r.met else BAR_SHORT,
-                       strokeColor=None))
-            d.add(String(bar_x + 11, y + 1, text, fontName=FONT_BOLD, fontSize=7.5,
-                         fillColor=colour))
+            d.add(
+                Rect(
+                    bar_x,
+                    y,
+                    7,
+                    CHART_BAR_H,
+                    fillColor=BAR_OK if r.met else BAR_SHORT,
+                    strokeColor=None,
+                )
+            )
+            d.add(
+                String(bar_x + 11, y + 1, text, fontName=FONT_BOLD, fontSize=7.5, fillColor=colour)
+            )
         else:
             earned = r.earned or 0
             share = 1.0 if r.required <= 0 else min(1.0, earned / r.required)
             d.add(Rect(bar_x, y, CHART_BAR_W, CHART_BAR_H, fillColor=BAR_BG, strokeColor=None))
             if share > 0:
-                d.add(Rect(bar_x, y, CHART_BAR_W * share, CHART_BAR_H,
-                           fillColor=BAR_OK if r.met else BAR_SHORT, strokeColor=None))
-            d.add(String(text_x, y + 1,
-                         f"{format_credits(earned)} of {format_credits(r.required)}",
-                         fontName=FONT, fontSize=8, fillColor=INK))
+                d.add(
+                    Rect(
+                        bar_x,
+                        y,
+                        CHART_BAR_W * share,
+                        CHART_BAR_H,
+                        fillColor=BAR_OK if r.met else BAR_SHORT,
+                        strokeColor=None,
+                    )
+                )
+            d.add(
+                String(
+                    text_x,
+                    y + 1,
+                    f"{format_credits(earned)} of {format_credits(r.required)}",
+                    fontName=FONT,
+                    fontSize=8,
+                    fillColor=INK,
+                )
+            )
             if r.met:
                 status, colour = "met", OK
             else:
                 status, colour = f"{format_credits(r.remaining or 0)} to go", BAD
-            d.add(String(BODY_W, y + 1, status, fontName=FONT_BOLD, fontSize=8,
-                         fillColor=colour, textAnchor="end"))
+            d.add(
+                String(
+                    BODY_W,
+                    y + 1,
+                    status,
+                    fontName=FONT_BOLD,
+                    fontSize=8,
+                    fillColor=colour,
+                    textAnchor="end",
+                )
+            )
         y -= CHART_ROW
     return d
 
@@ -790,7 +835,7 @@ def _summary_table(evaluation: Evaluation) -> Table:
         else:
             required = format_credits(r.required)
             earned = format_credits(r.earned or 0)
-            needed = format_credits(r.remaining or 0)
+            needed = format_credits(r.remaining or 0) if r.applies else "\u2013"
         rows.append(
             [
                 _p(label),
@@ -806,7 +851,7 @@ def _summary_table(evaluation: Evaluation) -> Table:
     return table
 
 
-def _caps_notes(cycle: ReportCycle, by_id: dict[int, Entry]) -> list[Flowable]:
+def _caps_notes(cycle: ReportCycle) -> list[Flowable]:
     items: list[str] = []
     for r in cycle.evaluation.requirements:
         for note in r.notes:
@@ -821,7 +866,11 @@ def _caps_notes(cycle: ReportCycle, by_id: dict[int, Entry]) -> list[Flowable]:
     for note, ids in grouped.items():
         shown = ", ".join(f"#{i}" for i in ids[:25])
         more = f" and {len(ids) - 25} more" if len(ids) > 25 else ""
-        items.append(f"{_para_text(note, 400)} <font color='#616E7C'>(entries {shown}{more})</font>")
+        noun = "entry" if len(ids) == 1 else "entries"
+        items.append(
+            f"<b>{len(ids)} {noun}</b> <font color='#616E7C'>({shown}{more})</font>: "
+            f"{_para_text(note, 400)}"
+        )
     if not items:
         return [_p("No caps applied in this cycle.", "muted")]
     out: list[Flowable] = [_p("Caps applied", "h2")]
@@ -830,12 +879,11 @@ def _caps_notes(cycle: ReportCycle, by_id: dict[int, Entry]) -> list[Flowable]:
 
 
 def _cycle_section(m: _Measure, cycle: ReportCycle, progress: _Progress) -> list[Flowable]:
-    by_id = {e.id: e for e in cycle.entries}
     head: list[Flowable] = [
         _p(_para_text(_cycle_title(cycle)), "h1"),
         _summary_table(cycle.evaluation),
         Spacer(1, 4),
-        *_caps_notes(cycle, by_id),
+        *_caps_notes(cycle),
         Spacer(1, 10),
     ]
     out: list[Flowable] = [KeepTogether(head)]
@@ -920,7 +968,7 @@ def _one_time_section(items: Sequence[OneTimeEvidence]) -> list[Flowable]:
 # --- page furniture -------------------------------------------------------------------------
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]
+class _NumberedCanvas(Canvas):
     """Keeps every page until save, then stamps the footer with "Page X of Y"."""
 
     def __init__(self, *args: Any, footer_left: str, footer_mid: str, **kwargs: Any) -> None:

@@ -90,8 +90,12 @@ def status_text(rep: StatusReport) -> None:
             style="green bold" if complete else "bold",
         )
     )
+    steps = Table.grid(padding=(0, 1))
+    steps.add_column(no_wrap=True)
+    steps.add_column(overflow="fold")
     for step in rep.steps:
-        out.print(_safe(f"  - {step}"), soft_wrap=False)
+        steps.add_row("  -", _safe(step))
+    out.print(steps)
     notes = [n for req in rep.evaluation.requirements for n in req.notes]
     if notes and not rep.explain:
         out.print()

@@ -1,0 +1,147 @@
+"""Audit-export PDF rendering time: seconds per 1,000 entries at 1k and 10k entries.
+
+Run: .venv/bin/python benchmarks/bench_pdf.py [--repeat N]
+
+Builds synthetic reports (one current cycle holding all the entries, a small previous cycle),
+renders each to a BytesIO and prints seconds per 1,000 entries for both sizes and the ratio of
+the 10k time to the 1k time, all measured in the same run. Goals: under 0.35 s per 1,000 entries,
+and a 10k render taking at most 12x the 1k render (linear growth).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cmelog.domain.model import (  # noqa: E402
+    CycleWindow,
+    Entry,
+    EntryOutcome,
+    Evaluation,
+    Profile,
+    Renewal,
+    RequirementResult,
+)
+from cmelog.domain.report import AuditReport, ReportCycle  # noqa: E402
+from cmelog.render.pdf import render_pdf  # noqa: E402
+
+CURRENT = CycleWindow(date(2023, 6, 16), date(2025, 6, 15))
+PREVIOUS = CycleWindow(date(2021, 6, 16), date(2023, 6, 15))
+WORDS = (
+    "update review clinical management of chronic pain opioid prescribing safety risk "
+    "communication ethics documentation diabetes cardiology grand rounds primary care "
+    "emergency medicine practice quality improvement pediatrics geriatrics"
+).split()
+PROVIDERS = (
+    "Massachusetts Medical Society",
+    "Harvard Medical School Department of Continuing Education",
+    "BIDMC",
+    None,
+    "American College of Physicians",
+)
+TOPICS = ((), ("risk-management",), ("opioids-pain-management", "risk-management"), ())
+
+
+def synthetic_entries(n: int, window: CycleWindow, first_id: int) -> tuple[Entry, ...]:
+    span = (window.end - window.start).days
+    out = []
+    for i in range(n):
+        words = [WORDS[(i * 7 + k * 3) % len(WORDS)] for k in range(4 + i % 14)]
+        day = window.start + timedelta(days=(i * span) // n)
+        out.append(
+            Entry(
+                id=first_id + i,
+                title=" ".join(words).capitalize() + f" ({i})",
+                date=day,
+                end_date=day + timedelta(days=1) if i % 10 == 0 else None,
+                credits=(25, 50, 100, 150, 200, 300)[i % 6],
+                category=1 if i % 5 else 2,
+                provider=PROVIDERS[i % len(PROVIDERS)],
+                topics=TOPICS[i % len(TOPICS)],
+                certificate_sha256=f"{i:064x}" if i % 2 else None,
+            )
+        )
+    return tuple(out)
+
+
+def synthetic_cycle(label: str, window: CycleWindow, n: int, first_id: int) -> ReportCycle:
+    entries = synthetic_entries(n, window, first_id)
+    outcomes = {e.id: EntryOutcome(e.id, e.credits, e.credits) for e in entries}
+    total = sum(e.credits for e in entries)
+    reqs = (
+        RequirementResult("total", "Total credits", "cycle", True, 5000, total, total >= 5000, ""),
+        RequirementResult("risk-management", "Risk management", "cycle", True, 1000, 400, False, ""),
+        RequirementResult(
+            "child-abuse-reporting", "Child abuse reporting", "one-time", True, None, None, True, ""
+        ),
+    )
+    return ReportCycle(label, window, Evaluation(window, reqs, outcomes), entries)
+
+
+def synthetic_report(n: int) -> AuditReport:
+    cycles = (
+        synthetic_cycle("current", CURRENT, n, 100_000),
+        synthetic_cycle("previous", PREVIOUS, 20, 1),
+    )
+    return AuditReport(
+        profile=Profile("Dr. Bench Mark", date(1970, 6, 15), "123456"),
+        board_name="Massachusetts Board of Registration in Medicine",
+        as_of=date(2024, 5, 1),
+        version="bench",
+        renewal=Renewal(
+            as_of=date(2024, 5, 1),
+            renewal_date=CURRENT.end,
+            source="license",
+            current=CURRENT,
+            previous=PREVIOUS,
+            application_mailing_date=CURRENT.end - timedelta(days=60),
+            waiver_deadline=CURRENT.end - timedelta(days=30),
+        ),
+        cycles=cycles,
+        one_time=(),
+    )
+
+
+def time_render(report: AuditReport, repeat: int) -> tuple[float, int, int]:
+    """Best wall time of `repeat` renders, the PDF size in bytes and its page count."""
+    best = float("inf")
+    size = pages = 0
+    for _ in range(repeat):
+        buf = io.BytesIO()
+        start = time.perf_counter()
+        render_pdf(report, buf)
+        best = min(best, time.perf_counter() - start)
+        data = buf.getvalue()
+        size, pages = len(data), data.count(b"/Type /Page\n")
+    return best, size, pages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1, help="renders per size (best is kept)")
+    args = parser.parse_args()
+    time_render(synthetic_report(50), 1)  # warm up imports and font metrics
+    results: dict[int, float] = {}
+    for n in (1_000, 10_000):
+        report = synthetic_report(n)
+        n_total = sum(len(c.entries) for c in report.cycles)
+        seconds, size, pages = time_render(report, args.repeat)
+        results[n] = seconds
+        print(
+            f"{n:>6} entries (+20 previous): {seconds:7.3f} s, "
+            f"{seconds / n_total * 1000:.3f} s per 1,000 entries, {pages} pages, {size:,} bytes"
+        )
+    ratio = results[10_000] / results[1_000]
+    per_1k = max(results[1_000] / 1.02, results[10_000] / 10.02)
+    print(f"ratio 10k/1k: {ratio:.2f} (goal at most 12)")
+    print(f"worst s per 1,000 entries: {per_1k:.3f} (goal under 0.35)")
+
+
+if __name__ == "__main__":
+    main()

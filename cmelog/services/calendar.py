@@ -1,0 +1,22 @@
+"""calendar: the renewal deadline, application-mailing date and waiver deadline as .ics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cmelog import __version__
+from cmelog.domain.dates import parse_date
+from cmelog.services.context import Context, require_profile
+from cmelog.services.files import atomic_write
+
+
+def write_calendar(ctx: Context, output: str, as_of: str | None) -> Path:
+    from cmelog.domain.cycles import renewal_status
+    from cmelog.render.ics import render_ics
+
+    today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
+    with ctx.logbook().session() as s:
+        profile = require_profile(s)
+    renewal = renewal_status(profile, today)
+    data = render_ics(renewal, license=profile.license, name=profile.name, version=__version__)
+    return atomic_write(Path(output).expanduser(), lambda fh: fh.write(data))
