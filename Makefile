@@ -1,7 +1,6 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEMO_DIR := $(shell pwd)/.demo
 
 .PHONY: setup test lint demo bench clean
 
@@ -22,10 +21,10 @@ test: setup lint
 	$(BIN)/pytest -q
 
 demo: setup
-	bash benchmarks/../scripts/demo.sh $(BIN)/cmelog $(DEMO_DIR)
+	bash scripts/demo.sh $(BIN)/cmelog
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

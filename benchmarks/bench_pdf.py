@@ -34,10 +34,34 @@ from cmelog.render.pdf import render_pdf  # noqa: E402
 CURRENT = CycleWindow(date(2023, 6, 16), date(2025, 6, 15))
 PREVIOUS = CycleWindow(date(2021, 6, 16), date(2023, 6, 15))
 WORDS = (
-    "update review clinical management of chronic pain opioid prescribing safety risk "
-    "communication ethics documentation diabetes cardiology grand rounds primary care "
-    "emergency medicine practice quality improvement pediatrics geriatrics"
-).split()
+    "update",
+    "review",
+    "clinical",
+    "management",
+    "of",
+    "chronic",
+    "pain",
+    "opioid",
+    "prescribing",
+    "safety",
+    "risk",
+    "communication",
+    "ethics",
+    "documentation",
+    "diabetes",
+    "cardiology",
+    "grand",
+    "rounds",
+    "primary",
+    "care",
+    "emergency",
+    "medicine",
+    "practice",
+    "quality",
+    "improvement",
+    "pediatrics",
+    "geriatrics",
+)
 PROVIDERS = (
     "Massachusetts Medical Society",
     "Harvard Medical School Department of Continuing Education",
@@ -76,7 +100,9 @@ def synthetic_cycle(label: str, window: CycleWindow, n: int, first_id: int) -> R
     total = sum(e.credits for e in entries)
     reqs = (
         RequirementResult("total", "Total credits", "cycle", True, 5000, total, total >= 5000, ""),
-        RequirementResult("risk-management", "Risk management", "cycle", True, 1000, 400, False, ""),
+        RequirementResult(
+            "risk-management", "Risk management", "cycle", True, 1000, 400, False, ""
+        ),
         RequirementResult(
             "child-abuse-reporting", "Child abuse reporting", "one-time", True, None, None, True, ""
         ),

@@ -6,28 +6,36 @@ nearest quarter, an exact half rounding up.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from cmelog.errors import UsageError
 
 HUNDREDTHS_PER_CREDIT = 100
 QUARTER = 25  # hundredths
+MAX_AMOUNT = Decimal(1_000_000)  # credits, minutes or hours: far above any real activity
+MAX_PLACES = 12  # decimal places kept exactly
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
 
 
 def parse_decimal(text: str, option: str) -> Decimal:
     """A finite, positive decimal number written in plain digits, or a UsageError."""
     raw = text.strip()
-    try:
-        value = Decimal(raw)
-    except (InvalidOperation, ValueError):
-        raise UsageError(
-            f"{option} {text!r} is not a number; give a positive number such as 1.5."
-        ) from None
-    if not value.is_finite():
-        raise UsageError(f"{option} {text!r} is not a finite number; give a positive number.")
+    if not _PLAIN_NUMBER.fullmatch(raw):
+        raise UsageError(f"{option} {text!r} is not a number; give a positive number such as 1.5.")
+    value = Decimal(raw)  # exact: at most 7 + MAX_PLACES digits once the bounds below hold
     if value <= 0:
         raise UsageError(f"{option} {text!r} must be greater than zero.")
+    if value > MAX_AMOUNT:
+        raise UsageError(
+            f"{option} {text!r} is out of range; give a positive number up to {MAX_AMOUNT}."
+        )
+    if len(raw.partition(".")[2].rstrip("0")) > MAX_PLACES:
+        raise UsageError(
+            f"{option} {text!r} has more than {MAX_PLACES} decimal places; give a shorter number."
+        )
     return value
 
 
@@ -60,9 +68,12 @@ def minutes_text(minutes: Fraction) -> str:
     """Exact minutes as a plain decimal string ("95", "7.5"); repeating decimals keep 6 places."""
     if minutes.denominator == 1:
         return str(minutes.numerator)
-    d = Decimal(minutes.numerator) / Decimal(minutes.denominator)
-    text = format(d.quantize(Decimal("0.000001")).normalize(), "f")
-    return text
+    with localcontext() as ctx:
+        ctx.prec = 60
+        d = Decimal(minutes.numerator) / Decimal(minutes.denominator)
+        if Fraction(d) != minutes:  # a repeating decimal: keep 6 places
+            d = d.quantize(Decimal("0.000001"))
+        return format(d.normalize(), "f")
 
 
 def format_credits(hundredths: int) -> str:

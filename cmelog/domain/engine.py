@@ -8,7 +8,7 @@ depends on order. Aggregates never appear in contributions, outcomes or met_by.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 from cmelog.domain.credits import short_credits
@@ -200,7 +200,7 @@ def _evaluate_one_time(
     entries: Sequence[Entry],
     attestations: Sequence[Attestation],
 ) -> RequirementResult:
-    relevant = [e for e in _order(entries) if _qualifying(rules, req, e) and e.id > 0]
+    relevant = [e for e in _order(entries) if _qualifying(rules, req, e)]
     counting = [e for e in relevant if kind_of(rules, e).counts_toward_topics]
     attested = [a for a in attestations if a.requirement == req.id] if req.attestation else []
     contributions: list[Contribution] = []
@@ -208,19 +208,21 @@ def _evaluate_one_time(
     earned = 0
     for e in counting:
         amount, note = per_entry_credits(kind_of(rules, e), e.credits)
-        if req.required is None or earned < req.required:
+        if e.id > 0 and (req.required is None or earned < req.required):
             met_entries.append(e)
         earned += amount
-        contributions.append(Contribution(e.id, amount, note or IN_FULL))
+        if e.id > 0:
+            contributions.append(Contribution(e.id, amount, note or IN_FULL))
+    counting_ids = {e.id for e in counting}
     for e in relevant:
-        if e not in counting:
+        if e.id > 0 and e.id not in counting_ids:
             kind = kind_of(rules, e)
             contributions.append(
                 Contribution(e.id, 0, f"not counted: {kind.label} counts toward the total only")
             )
     if req.required is None:
         by_entries = bool(counting)
-        met_entries = counting[:1]
+        met_entries = [e for e in counting if e.id > 0][:1]
     else:
         by_entries = earned >= req.required
     met_by: list[MetBy] = [MetBy("entry", e.id) for e in met_entries] if by_entries else []
@@ -247,14 +249,16 @@ def evaluate(
     cycle_entries: Sequence[Entry],
     *,
     year_prior: Sequence[Entry] = (),
-    one_time_entries: Sequence[Entry] = (),
+    one_time_entries: Sequence[Entry] | Mapping[str, Sequence[Entry]] = (),
     attestations: Sequence[Attestation] = (),
 ) -> Evaluation:
     """Evaluate every requirement of `rules` for the cycle `window` (which ends on renewal).
 
     cycle_entries: entries whose effective date lies in the window (aggregates allowed).
     year_prior: entries of year-capped kinds earlier in the calendar year of window.start.
-    one_time_entries: every entry, any date, carrying a topic of a one-time requirement.
+    one_time_entries: every entry, any date, carrying a topic of a one-time requirement; or,
+        per requirement id, the entries to consider for it (aggregates allowed after the
+        entries that meet it).
     """
     inside = [e for e in cycle_entries if window.contains(e.effective_date)]
     outcomes = counted_toward_total(rules, window, inside, year_prior)
@@ -267,8 +271,11 @@ def evaluate(
                 _evaluate_cycle_requirement(rules, req, applicable, window, ordered, outcomes)
             )
         else:
-            results.append(
-                _evaluate_one_time(rules, req, applicable, one_time_entries, attestations)
+            pool = (
+                one_time_entries.get(req.id, ())
+                if isinstance(one_time_entries, Mapping)
+                else one_time_entries
             )
+            results.append(_evaluate_one_time(rules, req, applicable, pool, attestations))
     by_entry = {o.entry_id: o for o in outcomes.values() if o.entry_id > 0}
     return Evaluation(window=window, requirements=tuple(results), outcomes=by_entry)

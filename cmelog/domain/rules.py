@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -89,6 +89,7 @@ class Kind:
     requirement_caps: dict[str, int] = field(default_factory=dict)
     satisfies: str | None = None  # requirement id met by an entry within `satisfies_within_days`
     satisfies_within_days: int | None = None
+    date: date | None = None  # date of the source text
 
 
 @dataclass(frozen=True)
@@ -132,13 +133,66 @@ def _credits(board: str, where: str, value: Any) -> int:
     return int(d * 100)
 
 
+_TYPE_NAMES = {dict: "table", list: "list", str: "string", int: "whole number"}
+
+
 def _get(board: str, table: dict[str, Any], key: str, kind: type, where: str) -> Any:
     if key not in table:
         raise RulesError(board, f"{where} lacks the field {key!r}.")
     value = table[key]
-    if not isinstance(value, kind):
-        raise RulesError(board, f"{where}.{key} must be a {kind.__name__}.")
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise RulesError(board, f"{where}.{key} must be a {_TYPE_NAMES.get(kind, kind.__name__)}.")
     return value
+
+
+def _int(board: str, table: dict[str, Any], key: str, where: str, default: int | None) -> int:
+    """A whole number >= 1; `default` when absent (None: the field is required)."""
+    if key not in table and default is not None:
+        return default
+    value = _get(board, table, key, int, where)
+    if value < 1:
+        raise RulesError(board, f"{where}.{key} must be a whole number of at least 1.")
+    return int(value)
+
+
+def _text(board: str, table: dict[str, Any], key: str, where: str) -> str:
+    """A non-blank string (labels, sources)."""
+    value = _get(board, table, key, str, where)
+    if not value.strip():
+        raise RulesError(board, f"{where}.{key} must not be empty.")
+    return str(value)
+
+
+def _tables(
+    board: str, table: dict[str, Any], key: str, where: str, *, required: bool = True
+) -> list[dict[str, Any]]:
+    """An array of tables ([[key]]); an absent optional one is empty."""
+    if key not in table and not required:
+        return []
+    items = _get(board, table, key, list, where)
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise RulesError(board, f"{where}.{key} #{i + 1} must be a table.")
+    return items
+
+
+def _topic_list(
+    board: str, table: dict[str, Any], key: str, where: str, topics: dict[str, Any]
+) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise RulesError(board, f"{where}.{key} must be a list of topic slugs.")
+    for t in value:
+        if t not in topics:
+            raise RulesError(board, f"{where}.{key} names the unknown topic {t!r}.")
+    return tuple(value)
+
+
+def _iso_date(board: str, table: dict[str, Any], where: str) -> date:
+    try:
+        return date.fromisoformat(str(_get(board, table, "date", str, where)))
+    except ValueError:
+        raise RulesError(board, f"{where}.date must be YYYY-MM-DD.") from None
 
 
 def _condition(board: str, value: Any, where: str) -> Condition:
@@ -174,13 +228,13 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
         cycle_years=int(_get(board, ren, "cycle_years", int, "renewal")),
         application_mailing_days=int(_get(board, ren, "application_mailing_days", int, "renewal")),
         waiver_request_days=int(_get(board, ren, "waiver_request_days", int, "renewal")),
-        records_cycles=int(ren.get("records_cycles", 2)),
-        first_renewal_window_months=int(ren.get("first_renewal_window_months", 3)),
-        source=str(_get(board, ren, "source", str, "renewal")),
+        records_cycles=_int(board, ren, "records_cycles", "renewal", 2),
+        first_renewal_window_months=_int(board, ren, "first_renewal_window_months", "renewal", 3),
+        source=_text(board, ren, "source", "renewal"),
     )
     requirements: list[Requirement] = []
     seen: set[str] = set()
-    for i, r in enumerate(_get(board, data, "requirement", list, "the file")):
+    for i, r in enumerate(_tables(board, data, "requirement", "the file")):
         where = f"requirement #{i + 1}"
         rid = _get(board, r, "id", str, where)
         where = f"requirement {rid!r}"
@@ -195,15 +249,12 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
             raise RulesError(
                 board, f"{where} needs exactly one of 'required' or 'training = true'."
             )
-        req_topics = tuple(r.get("topics", ()))
-        for t in req_topics:
-            if t not in topics:
-                raise RulesError(board, f"{where} names the unknown topic {t!r}.")
+        req_topics = _topic_list(board, r, "topics", where, topics)
         counts_all = r.get("counts") == "all"
         if not counts_all and not req_topics:
             raise RulesError(board, f"{where} needs topics = [...] or counts = 'all'.")
         caps = []
-        for c in r.get("cap", ()):
+        for c in _tables(board, r, "cap", where, required=False):
             if c.get("per") != "cycle" or c.get("only_topic") not in req_topics:
                 raise RulesError(board, f"{where}.cap needs per = 'cycle' and one of its topics.")
             caps.append(
@@ -212,21 +263,20 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
                     max=_credits(board, f"{where}.cap.max", c.get("max")),
                     per="cycle",
                     label=str(c.get("label", "")),
-                    source=str(c.get("source", r.get("source", ""))),
+                    source=_text(board, c, "source", f"{where}.cap") if "source" in c else "",
                 )
             )
-        try:
-            rdate = date.fromisoformat(str(_get(board, r, "date", str, where)))
-        except ValueError:
-            raise RulesError(board, f"{where}.date must be YYYY-MM-DD.") from None
+        rdate = _iso_date(board, r, where)
+        rsource = _text(board, r, "source", where)
+        caps = [c if c.source else replace(c, source=rsource) for c in caps]
         requirements.append(
             Requirement(
                 id=rid,
-                label=_get(board, r, "label", str, where),
+                label=_text(board, r, "label", where),
                 scope=scope,
                 applies=_condition(board, r.get("applies", "always"), where),
                 text=str(r.get("text", "")),
-                source=_get(board, r, "source", str, where),
+                source=rsource,
                 date=rdate,
                 required=None if training else _credits(board, f"{where}.required", r["required"]),
                 counts_all=counts_all,
@@ -237,9 +287,11 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
             )
         )
     kinds: dict[str, Kind] = {}
-    for i, k in enumerate(_get(board, data, "kind", list, "the file")):
+    for i, k in enumerate(_tables(board, data, "kind", "the file")):
         kid = _get(board, k, "id", str, f"kind #{i + 1}")
         where = f"kind {kid!r}"
+        if kid in kinds:
+            raise RulesError(board, f"{where} is defined twice.")
 
         def opt(key: str, w: str = where, kk: dict[str, Any] = k) -> int | None:
             return _credits(board, f"{w}.{key}", kk[key]) if key in kk else None
@@ -250,9 +302,12 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
         toward = k.get("counts_toward", "all")
         if toward not in ("all", "total"):
             raise RulesError(board, f"{where}.counts_toward must be 'all' or 'total'.")
+        raw_caps = k.get("requirement_caps", {})
+        if not isinstance(raw_caps, dict):
+            raise RulesError(board, f"{where}.requirement_caps must be a table.")
         rcaps = {
             rid: _credits(board, f"{where}.requirement_caps.{rid}", v)
-            for rid, v in dict(k.get("requirement_caps", {})).items()
+            for rid, v in raw_caps.items()
         }
         for rid in rcaps:
             if rid not in seen:
@@ -262,21 +317,25 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
         satisfies = k.get("satisfies")
         if satisfies is not None and satisfies not in seen:
             raise RulesError(board, f"{where}.satisfies names unknown requirement {satisfies!r}.")
+        within = k.get("satisfies_within_days")
+        if within is not None:
+            within = _int(board, k, "satisfies_within_days", where, None)
         kinds[kid] = Kind(
             id=kid,
-            label=_get(board, k, "label", str, where),
-            source=_get(board, k, "source", str, where),
+            label=_text(board, k, "label", where),
+            source=_text(board, k, "source", where),
+            date=_iso_date(board, k, where),
             category=category,
             credits=opt("credits"),
             max_per_entry=opt("max_per_entry"),
-            credits_per_hour=int(k.get("credits_per_hour", 1)),
+            credits_per_hour=_int(board, k, "credits_per_hour", where, 1),
             counts_toward_topics=toward == "all",
-            implied_topics=tuple(k.get("implied_topics", ())),
+            implied_topics=_topic_list(board, k, "implied_topics", where, topics),
             year_cap=opt("year_cap"),
             cycle_cap=opt("cycle_cap"),
             requirement_caps=rcaps,
             satisfies=satisfies,
-            satisfies_within_days=k.get("satisfies_within_days"),
+            satisfies_within_days=within,
         )
     if "activity" not in kinds:
         raise RulesError(board, "the kind 'activity' (the default) is missing.")

@@ -129,6 +129,9 @@ def requirement_cells(r: RequirementResult) -> tuple[str, str, str]:
         return ("", "training", state)
     earned = r.earned or 0
     figures = f"{short_credits(earned)} / {short_credits(r.required)}"
+    attested = any(m.kind == "attestation" for m in r.met_by or ())
+    if r.met and r.remaining and attested:
+        return (bar(r.required, r.required), "met by attestation", state)
     if r.remaining:
         figures += f" ({short_credits(r.remaining)} to go)"
     return (bar(earned, r.required), figures, state)

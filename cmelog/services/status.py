@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -10,7 +11,7 @@ from cmelog.domain.dates import parse_date
 from cmelog.domain.engine import evaluate, is_plain
 from cmelog.domain.model import CycleWindow, Entry, Evaluation, Profile, Renewal
 from cmelog.domain.plan import next_steps
-from cmelog.domain.rules import Rules
+from cmelog.domain.rules import Requirement, Rules
 from cmelog.services.context import Context, require_profile, rules_for
 
 if TYPE_CHECKING:
@@ -62,7 +63,15 @@ def evaluate_window(
         if year_start < window.start
         else []
     )
-    one_time = repo.list_entries(s, topics_any=sorted(rules.one_time_topics))
+    one_time: Sequence[Entry] | dict[str, Sequence[Entry]]
+    if detail:
+        one_time = repo.list_entries(s, topics_any=sorted(rules.one_time_topics))
+    else:
+        one_time = {
+            req.id: one_time_pool(s, rules, req)
+            for req in rules.requirements
+            if req.scope == "one-time"
+        }
     return evaluate(
         rules,
         profile,
@@ -72,6 +81,29 @@ def evaluate_window(
         one_time_entries=one_time,
         attestations=repo.list_attestations(s),
     )
+
+
+def one_time_pool(s: Session, rules: Rules, req: Requirement) -> list[Entry]:
+    """The entries that meet a one-time requirement, plus one aggregate of all the others."""
+    from cmelog.storage import repo
+
+    prefix, rest = repo.one_time_prefix(
+        s,
+        topics=req.topics,
+        implied_by_kinds=[
+            k.id for k in rules.kinds.values() if set(k.implied_topics) & set(req.topics)
+        ],
+        counting_kinds=[k.id for k in rules.kinds.values() if k.counts_toward_topics],
+        max_per_entry={
+            k.id: k.max_per_entry for k in rules.kinds.values() if k.max_per_entry is not None
+        },
+        required=req.required,
+    )
+    if rest:
+        prefix.append(
+            Entry(id=-1, title="", date=date.max, credits=rest, category=1, topics=req.topics[:1])
+        )
+    return prefix
 
 
 def status(ctx: Context, as_of: str | None, *, explain: bool) -> StatusReport:

@@ -126,7 +126,12 @@ def update_entry(s: Session, e: Entry) -> Entry:
     return entry_from_row(row)
 
 
+SQLITE_MAX_INT = 2**63 - 1
+
+
 def get_entry(s: Session, entry_id: int) -> Entry | None:
+    if not -SQLITE_MAX_INT - 1 <= entry_id <= SQLITE_MAX_INT:
+        return None  # no SQLite row can have this id
     row = s.get(EntryRow, entry_id)
     return entry_from_row(row) if row else None
 
@@ -162,6 +167,70 @@ def duplicate_keys(s: Session) -> set[tuple[str, str, str | None, int, int]]:
     return {(d.isoformat(), t, p, c, cr) for d, t, p, c, cr in rows}
 
 
+ENTRY_COLUMNS = (
+    "id",
+    "title",
+    "date",
+    "end_date",
+    "provider",
+    "category",
+    "credits",
+    "minutes",
+    "kind",
+    "topics",
+    "format",
+    "url",
+    "certificate_sha256",
+    "certificate_name",
+    "notes",
+    "source",
+)
+
+
+def _entry_from_tuple(t: Any) -> Entry:
+    (
+        i,
+        title,
+        d,
+        end,
+        provider,
+        cat,
+        cr,
+        minutes,
+        kind,
+        topics,
+        fmt,
+        url,
+        sha,
+        cname,
+        notes,
+        src,
+    ) = t
+    return Entry(
+        id=i,
+        title=title,
+        date=d,
+        end_date=end,
+        provider=provider,
+        category=cat,
+        credits=cr,
+        minutes=minutes,
+        kind=kind,
+        topics=topics_from_db(topics),
+        format=fmt,
+        url=url,
+        certificate_sha256=sha,
+        certificate_name=cname,
+        notes=notes,
+        source=src,
+    )
+
+
+def _entry_select() -> Any:
+    table = EntryRow.__table__  # type: ignore[attr-defined]
+    return select(*[table.c[name] for name in ENTRY_COLUMNS])
+
+
 def list_entries(
     s: Session,
     *,
@@ -172,8 +241,11 @@ def list_entries(
     kinds: Sequence[str] | None = None,
     topics_any: Sequence[str] | None = None,
 ) -> list[Entry]:
-    """Entries by effective date window and filters, ordered by date then id."""
-    q = select(EntryRow)
+    """Entries by effective date window and filters, ordered by date then id.
+
+    Read through SQLAlchemy Core (plain tuples), not ORM objects: an export reads every row.
+    """
+    q = _entry_select()
     if start is not None:
         q = q.where(EntryRow.eff_date >= start)
     if end is not None:
@@ -187,7 +259,58 @@ def list_entries(
     if topics_any is not None:
         q = q.where(or_(*[col(EntryRow.topics).contains(f";{t};") for t in topics_any]))
     q = q.order_by(col(EntryRow.date), col(EntryRow.id))
-    return [entry_from_row(r) for r in s.exec(q).all()]
+    return [_entry_from_tuple(t) for t in s.execute(q).all()]
+
+
+def one_time_prefix(
+    s: Session,
+    *,
+    topics: Sequence[str],
+    implied_by_kinds: Sequence[str],
+    counting_kinds: Sequence[str],
+    max_per_entry: dict[str, int],
+    required: int | None,
+) -> tuple[list[Entry], int]:
+    """The fewest entries, in date order, that reach `required` (one for a training
+    requirement), and the sum of what the other qualifying entries count: summed in SQL.
+    """
+    from sqlalchemy import case, literal
+
+    amount: Any = EntryRow.credits
+    if max_per_entry:
+        amount = case(
+            *[
+                (EntryRow.kind == k, func.min(EntryRow.credits, literal(m)))
+                for k, m in max_per_entry.items()
+            ],
+            else_=EntryRow.credits,
+        )
+    match = [col(EntryRow.topics).contains(f";{t};") for t in topics]
+    if implied_by_kinds:
+        match.append(col(EntryRow.kind).in_(list(implied_by_kinds)))
+    order = (col(EntryRow.eff_date), col(EntryRow.date), col(EntryRow.id))
+    running = func.sum(amount).over(order_by=order)
+    total = func.sum(amount).over()
+    rank = func.row_number().over(order_by=order)
+    inner = (
+        _entry_select()
+        .add_columns(
+            amount.label("amount"),
+            running.label("running"),
+            total.label("total"),
+            rank.label("rank"),
+        )
+        .where(or_(*match), col(EntryRow.kind).in_(list(counting_kinds)))
+        .subquery()
+    )
+    keep = inner.c.rank == 1 if required is None else inner.c.running - inner.c.amount < required
+    rows = s.execute(
+        select(*[inner.c[n] for n in ENTRY_COLUMNS], inner.c.amount, inner.c.total)
+        .where(keep)
+        .order_by(inner.c.rank)
+    ).all()
+    rest = int(rows[0][-1]) - sum(int(r[-2]) for r in rows) if rows else 0
+    return [_entry_from_tuple(t[:-2]) for t in rows], rest
 
 
 def aggregate_plain(
