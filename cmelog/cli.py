@@ -689,7 +689,8 @@ def import_(
     result = import_csv(_ctx(ctx), file, dry_run=dry_run)
     verb = "Would import" if dry_run else "Imported"
     typer.echo(
-        f"{verb} {result.added} entries from {result.name}; skipped {result.skipped} already stored."
+        f"{verb} {result.added} entries from {result.name}; "
+        f"skipped {result.skipped} already stored."
     )
 
 

@@ -7,7 +7,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from cmelog.domain.model import (
     Attestation,
@@ -21,7 +24,7 @@ from cmelog.domain.model import (
     RequirementResult,
 )
 from cmelog.domain.report import AuditReport, OneTimeEvidence, ReportCycle
-from cmelog.render.pdf import render_pdf
+from cmelog.render.pdf import _Measure, render_pdf
 
 LONG_TITLE = (
     "Comprehensive multidisciplinary update on the safe prescribing of opioid analgesics, "
@@ -403,3 +406,36 @@ def test_empty_cycle_and_odd_text() -> None:
     assert "No entries recorded in this cycle." in text
     assert "1234.56" in text
     assert "No one-time requirements." in text
+
+
+def test_no_cycles_at_all() -> None:
+    base = make_report(0, 0)
+    report = AuditReport(
+        profile=base.profile,
+        board_name=base.board_name,
+        as_of=base.as_of,
+        version=base.version,
+        renewal=base.renewal,
+        cycles=(),
+        one_time=base.one_time,
+    )
+    pages = page_texts(render(report))
+    assert "Page 1 of 1" in pages[-1] or len(pages) > 1
+    assert "One-time requirements" in flat(" ".join(pages))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from([*"abcXYZ -/.,ÄÖüß—日😀", "W" * 30, "long-hyphenated-slug", "   "]),
+        max_size=120,
+    ).map("".join),
+    width=st.floats(min_value=20, max_value=200),
+    font=st.sampled_from(["Helvetica", "Helvetica-Bold", "Courier"]),
+)
+def test_wrapped_lines_fit_their_column(text: str, width: float, font: str) -> None:
+    lines = _Measure().wrap(text, font, 7.5, width)
+    for line in lines:
+        assert stringWidth(line, font, 7.5) <= width + 1e-6, line
+    # nothing is lost but whitespace
+    assert "".join("".join(lines).split()) == "".join(text.split())

@@ -5,6 +5,7 @@ Credits are integer hundredths everywhere (``150`` means 1.50 credits).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,11 +26,11 @@ class Profile:
 class Entry:
     id: int
     title: str
-    date: date
+    date: dt.date
     credits: int  # hundredths, as claimed (after quarter rounding of time / Category 2)
     category: int
     kind: str = "activity"
-    end_date: date | None = None
+    end_date: dt.date | None = None
     provider: str | None = None
     minutes: str | None = None  # time as given, exact decimal string of minutes
     topics: tuple[str, ...] = ()
@@ -41,7 +42,7 @@ class Entry:
     source: str = "typed"
 
     @property
-    def effective_date(self) -> date:
+    def effective_date(self) -> dt.date:
         """The date that places the entry in a cycle: its end date when it has one."""
         return self.end_date or self.date
 
@@ -50,7 +51,7 @@ class Entry:
 class Attestation:
     id: int
     requirement: str
-    date: date
+    date: dt.date
     how: str
     certificate_sha256: str | None = None
     certificate_name: str | None = None

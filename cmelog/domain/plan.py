@@ -37,7 +37,7 @@ def next_steps(rules: Rules, renewal: Renewal, ev: Evaluation) -> list[str]:
             continue
         left = r.remaining or 0
         when = " (once, any date)" if r.scope == "one-time" else f" by {by}"
-        line = f"{short_credits(left)} more {'credit' if left == 100 else 'credits'} of {req.short}{when}"
+        line = f"{credits_phrase(left).replace(' ', ' more ', 1)} of {req.short}{when}"
         if req.attestation:
             line += f", or an attestation with `cmelog attest {req.id}`"
         overlaps = []

@@ -66,6 +66,7 @@ BODY_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
 CHUNK_ROWS = 80  # entry rows per table flowable
 MIN_ROWS_BEFORE_BREAK = 3  # an entry table starting low on a page moves on rather than orphan
 MAX_CELL_LINES = 30  # a pathological title is clipped so that a row always fits on a page
+MAX_WRAP_CHARS = 6000  # more than MAX_CELL_LINES lines of the widest column can hold
 MAX_PARA_CHARS = 1200  # same for text drawn as a Paragraph
 
 FONT = "Helvetica"
@@ -282,8 +283,11 @@ class _RowBuilder:
     def lines(
         self, col: int, text: str, font: str = FONT, size: float = BODY_SIZE, color: Any = INK
     ) -> list[_CellLine]:
-        """`text` wrapped to column `col`."""
+        """`text` wrapped to column `col` (no more than MAX_CELL_LINES are ever drawn, so a
+        huge text is cut before it is wrapped)."""
         avail = self.columns[col].width - 2 * PAD_X
+        if len(text) > MAX_WRAP_CHARS:
+            text = text[:MAX_WRAP_CHARS]
         return [(font, size, color, ln) for ln in self.m.wrap(text, font, size, avail)]
 
     def one(
@@ -387,19 +391,43 @@ class _EntryChunk(Flowable):
     or starts at the top of a frame; a piece split off onto a new page always does."""
 
     def __init__(
-        self, look: _TableLook, rows: Sequence[_Row], *, first: bool, continued: bool = False
+        self,
+        look: _TableLook,
+        rows: Sequence[_Row] | Callable[[], Sequence[_Row]],
+        *,
+        first: bool,
+        continued: bool = False,
     ) -> None:
         super().__init__()
         self.look = look
-        self.rows = tuple(rows)
+        self._rows: tuple[_Row, ...] | None = None
+        self._make_rows: Callable[[], Sequence[_Row]] | None = None
+        if callable(rows):
+            self._make_rows = rows
+        else:
+            self._rows = tuple(rows)
+        self._rows_h = -1.0
         self.first = first
         self.continued = continued  # the rest of a split chunk: goes to the top of a frame
-        self.rows_h = sum(r.height for r in self.rows)
         self._caption: str | None = None
         self._header = first or continued
         self._at_top = False
         self.width = look.width
         self.height = 0.0
+
+    @property
+    def rows(self) -> tuple[_Row, ...]:
+        if self._rows is None:
+            assert self._make_rows is not None
+            self._rows = tuple(self._make_rows())
+            self._make_rows = None
+        return self._rows
+
+    @property
+    def rows_h(self) -> float:
+        if self._rows_h < 0:
+            self._rows_h = sum(r.height for r in self.rows)
+        return self._rows_h
 
     def _decide(self, avail_h: float) -> None:
         frame = getattr(self, "_frame", None)
@@ -497,19 +525,18 @@ class _EntryChunk(Flowable):
         look.progress.advance(sum(r.entries for r in self.rows))
 
 
-def _entry_rows(builder: _RowBuilder, cycle: ReportCycle) -> tuple[list[_Row], int, int]:
-    """One laid-out row per entry; returns the rows, claimed total and counted total."""
+def _entry_rows(
+    b: _RowBuilder, cycle: ReportCycle, start: int, stop: int, totals: _Row | None
+) -> list[_Row]:
+    """Laid-out rows for entries [start, stop) of the cycle, then the totals row if given."""
     outcomes: dict[int, EntryOutcome] = cycle.evaluation.outcomes
-    rows: list[_Row] = []
-    claimed_total = 0
-    counted_total = 0
-    for i, entry in enumerate(cycle.entries):
-        outcome = outcomes.get(entry.id)
-        claimed_total += entry.credits
-        rows.append(_entry_row(builder, entry, outcome, shaded=i % 2 == 1))
-        if outcome is not None:
-            counted_total += outcome.counted
-    return rows, claimed_total, counted_total
+    rows = [
+        _entry_row(b, entry, outcomes.get(entry.id), shaded=(start + i) % 2 == 1)
+        for i, entry in enumerate(cycle.entries[start:stop])
+    ]
+    if totals is not None:
+        rows.append(totals)
+    return rows
 
 
 def _entry_row(b: _RowBuilder, entry: Entry, outcome: EntryOutcome | None, *, shaded: bool) -> _Row:
@@ -569,24 +596,24 @@ def _entry_table(m: _Measure, cycle: ReportCycle, progress: _Progress) -> list[F
         [b.lines(i, c.header, FONT_BOLD, 7.0, HEAD_FG) for i, c in enumerate(ENTRY_COLUMNS)],
         bottom_align=True,
     )
-    rows, claimed, counted = _entry_rows(b, cycle)
-    n = len(rows)
+    n = len(cycle.entries)
+    claimed = sum(e.credits for e in cycle.entries)
+    outcomes = cycle.evaluation.outcomes
+    counted = sum(outcomes[e.id].counted for e in cycle.entries if e.id in outcomes)
     noun = "entry" if n == 1 else "entries"
-    rows.append(
-        b.row(
-            [
-                [],
-                [],
-                b.lines(2, f"Totals ({n} {noun})", FONT_BOLD),
-                [],
-                [],
-                b.one(5, format_credits(claimed), FONT_BOLD),
-                b.one(6, format_credits(counted), FONT_BOLD),
-                [],
-                [],
-            ],
-            total=True,
-        )
+    totals = b.row(
+        [
+            [],
+            [],
+            b.lines(2, f"Totals ({n} {noun})", FONT_BOLD),
+            [],
+            [],
+            b.one(5, format_credits(claimed), FONT_BOLD),
+            b.one(6, format_credits(counted), FONT_BOLD),
+            [],
+            [],
+        ],
+        total=True,
     )
     look = _TableLook(
         header=header,
@@ -597,9 +624,17 @@ def _entry_table(m: _Measure, cycle: ReportCycle, progress: _Progress) -> list[F
         caption_continued=f"{_cycle_title(cycle)}: entries (continued)",
         progress=progress,
     )
+    # Rows are laid out when their chunk is first placed, and dropped once it is drawn: the
+    # memory held (and the garbage collector's work) stays bounded by a few chunks.
     return [
-        _EntryChunk(look, rows[k : k + CHUNK_ROWS], first=k == 0)
-        for k in range(0, len(rows), CHUNK_ROWS)
+        _EntryChunk(
+            look,
+            partial(
+                _entry_rows, b, cycle, k, k + CHUNK_ROWS, totals if k + CHUNK_ROWS >= n else None
+            ),
+            first=k == 0,
+        )
+        for k in range(0, n, CHUNK_ROWS)
     ]
 
 
@@ -688,12 +723,18 @@ def _title_block(report: AuditReport) -> list[Flowable]:
     ]
     renewal_cell: list[Flowable] = []
     if renewal.source == "estimated":
-        renewal_cell.append(_p(f"<b>{renewal.renewal_date.isoformat()}</b> (estimated)", "value"))
         renewal_cell.append(
             _p(
-                "Estimated from the initial license date. Enter the expiration date printed on "
-                "the license (<font face='Courier'>cmelog profile set --license-expires "
-                "DATE</font>) so that the cycles shown here are exact.",
+                f"<b>{renewal.renewal_date.isoformat()}</b> "
+                '<font color="#A15C07"><b>(estimated)</b></font>',
+                "value",
+            )
+        )
+        renewal_cell.append(
+            _p(
+                "Estimated from the initial license date. For exact cycles, enter the "
+                "expiration date printed on the license:<br/>"
+                "<font face='Courier'>cmelog profile set --license-expires YYYY-MM-DD</font>",
                 "warn",
             )
         )
@@ -867,7 +908,10 @@ assert abs(sum(SUMMARY_WIDTHS) - BODY_W) < 0.01
 
 def _summary_table(evaluation: Evaluation) -> Table:
     head = ["Requirement", "Scope", "Required", "Earned (counted)", "Still needed", "Met"]
-    rows: list[list[Any]] = [[_p(h, "th") for h in head]]
+    th_right = ParagraphStyle("thr", parent=STYLES["th"], alignment=2)
+    rows: list[list[Any]] = [
+        [Paragraph(h, th_right if 2 <= i <= 4 else STYLES["th"]) for i, h in enumerate(head)]
+    ]
     right = ParagraphStyle("r", parent=STYLES["small"], alignment=2)
     for r in evaluation.requirements:
         label = f"<b>{_para_text(r.label, 200)}</b>"
@@ -891,7 +935,7 @@ def _summary_table(evaluation: Evaluation) -> Table:
             ]
         )
     table = Table(rows, colWidths=list(SUMMARY_WIDTHS), repeatRows=1)
-    table.setStyle(_grid_style())
+    table.setStyle(_grid_style([("LEFTPADDING", (5, 0), (5, -1), 10)]))
     return table
 
 

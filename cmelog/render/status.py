@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.table import Table
@@ -82,6 +83,11 @@ def status_text(rep: StatusReport) -> None:
         style = "green" if state == "met" else ("dim" if state == "n/a" else "red bold")
         t.add_row(_safe(label), progress, figures, Text(state, style=style))
     out.print(t)
+    met_once = _met_once(rep)
+    if met_once:
+        out.print()
+        out.print("One-time requirements met by:")
+        _bullets(met_once)
     out.print()
     complete = rep.evaluation.complete
     out.print(
@@ -90,20 +96,45 @@ def status_text(rep: StatusReport) -> None:
             style="green bold" if complete else "bold",
         )
     )
-    steps = Table.grid(padding=(0, 1))
-    steps.add_column(no_wrap=True)
-    steps.add_column(overflow="fold")
-    for step in rep.steps:
-        steps.add_row("  -", _safe(step))
-    out.print(steps)
-    notes = [n for req in rep.evaluation.requirements for n in req.notes]
+    _bullets(rep.steps)
+    # notes of cycle requirements: caps and special rules (one-time ones are named above)
+    notes = [n for req in rep.evaluation.requirements if req.scope == "cycle" for n in req.notes]
     if notes and not rep.explain:
         out.print()
         out.print("Caps and special rules applied (see `cmelog status --explain`):")
-        for n in dict.fromkeys(notes):
-            out.print(_safe(f"  - {n}"))
+        _bullets(list(dict.fromkeys(notes)))
     if rep.explain:
         explain_text(rep)
+
+
+def _bullets(lines: Sequence[str]) -> None:
+    """A list whose wrapped lines stay indented under their bullet."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for line in lines:
+        grid.add_row("  -", _safe(line))
+    console().print(grid)
+
+
+def _met_once(rep: StatusReport) -> list[str]:
+    """'End-of-life care: entry 4 (2013-05-01, EOL module)' for each met one-time requirement."""
+    lines = []
+    for req in rep.evaluation.requirements:
+        if req.scope != "one-time" or not req.applies or not req.met_by:
+            continue
+        what = []
+        for m in req.met_by:
+            e = rep.met_entries.get(m.id) if m.kind == "entry" else None
+            a = rep.met_attestations.get(m.id) if m.kind == "attestation" else None
+            if e is not None:
+                what.append(f"entry {e.id} ({e.effective_date.isoformat()}, {e.title})")
+            elif a is not None:
+                what.append(f"attestation {a.id} ({a.date.isoformat()}, {a.how})")
+            else:
+                what.append(f"{m.kind} {m.id}")
+        lines.append(f"{req.label}: {'; '.join(what)}")
+    return lines
 
 
 def explain_text(rep: StatusReport) -> None:

@@ -196,8 +196,8 @@ def requirements_text(rules: Rules) -> None:
             bits.append(f"at most {short_credits(k.year_cap)} per calendar year")
         if k.cycle_cap is not None:
             bits.append(f"at most {short_credits(k.cycle_cap)} per cycle")
-        for rid, cap in k.requirement_caps.items():
-            bits.append(f"at most {short_credits(cap)} toward {rid}")
+        for rid, limit in k.requirement_caps.items():
+            bits.append(f"at most {short_credits(limit)} toward {rid}")
         if not k.counts_toward_topics:
             bits.append("total only")
         if k.implied_topics:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from cmelog import __version__
 from cmelog.domain.dates import parse_date
@@ -19,4 +20,8 @@ def write_calendar(ctx: Context, output: str, as_of: str | None) -> Path:
         profile = require_profile(s)
     renewal = renewal_status(profile, today)
     data = render_ics(renewal, license=profile.license, name=profile.name, version=__version__)
-    return atomic_write(Path(output).expanduser(), lambda fh: fh.write(data))
+
+    def write(fh: BinaryIO) -> None:
+        fh.write(data)
+
+    return atomic_write(Path(output).expanduser(), write)

@@ -149,8 +149,8 @@ def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
             shown = errors[:MAX_ERRORS_SHOWN]
             more = len(errors) - len(shown)
             raise UsageError(
-                f"{path.name} was not imported ({len(errors)} bad row{'s' if len(errors) != 1 else ''}"
-                "; nothing was stored):\n  "
+                f"{path.name} was not imported ({len(errors)} bad "
+                f"row{'s' if len(errors) != 1 else ''}; nothing was stored):\n  "
                 + "\n  ".join(shown)
                 + (f"\n  ... and {more} more" if more else "")
             )

@@ -71,7 +71,8 @@ def _build(inp: ProfileInput, today: date, base: Profile | None) -> Profile:
         )
     if expires is not None and issued is not None and expires <= issued:
         raise UsageError(
-            f"--license-expires {expires.isoformat()} is not after --license-issued {issued.isoformat()}."
+            f"--license-expires {expires.isoformat()} is not after "
+            f"--license-issued {issued.isoformat()}."
         )
     board = (inp.board or (base.board if base else "MA")).strip().upper()
     load_rules(board)  # unknown board -> exit 2
@@ -102,7 +103,8 @@ def init_profile(ctx: Context, inp: ProfileInput) -> Profile:
         with logbook.session() as s:
             if repo.get_profile(s) is not None:
                 raise CmelogError(
-                    f"The logbook {path} already has a profile; use `cmelog profile set` to change it.",
+                    f"The logbook {path} already has a profile; "
+                    "use `cmelog profile set` to change it.",
                     ExitStatus.FAILURE,
                 )
     logbook = ctx.logbook(create=True)

@@ -51,4 +51,6 @@ def crontab_line(ctx: Context, days: int) -> str:
     extra = f" --days {days}" if days != 60 else ""
     exe = shlex.quote(str(executable()))
     db = shlex.quote(str(ctx.path))
-    return f"0 8 * * * {exe} --db {db} remind{extra}"
+    # cron turns an unescaped `%` in the command into a newline (and stdin): escape it
+    command = f"{exe} --db {db} remind{extra}".replace("%", "\\%")
+    return f"0 8 * * * {command}"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from cmelog.domain.dates import parse_date
 from cmelog.domain.engine import evaluate, is_plain
-from cmelog.domain.model import CycleWindow, Entry, Evaluation, Profile, Renewal
+from cmelog.domain.model import Attestation, CycleWindow, Entry, Evaluation, Profile, Renewal
 from cmelog.domain.plan import next_steps
 from cmelog.domain.rules import Requirement, Rules
 from cmelog.services.context import Context, require_profile, rules_for
@@ -26,6 +26,9 @@ class StatusReport:
     evaluation: Evaluation
     steps: tuple[str, ...]
     explain: bool
+    # what met the one-time requirements (their met_by), for naming it in human output
+    met_entries: dict[int, Entry] = field(default_factory=dict)
+    met_attestations: dict[int, Attestation] = field(default_factory=dict)
 
 
 def evaluate_window(
@@ -34,8 +37,11 @@ def evaluate_window(
     """Evaluate one cycle. Without `detail`, plain activities are summed in SQL per topic set."""
     from cmelog.storage import repo
 
-    plain = [k.id for k in rules.kinds.values() if is_plain(k)]
     capped = [k.id for k in rules.kinds.values() if not is_plain(k)]
+    # kinds stored but unknown to these rules (e.g. dropped from a later rules file) count as
+    # activities (engine.kind_of), so they are summed with the plain ones
+    stored = [] if detail else _stored_kinds(s)
+    plain = [k for k in stored if k not in capped]
     if detail:
         entries = repo.list_entries(s, start=window.start, end=window.end)
     else:
@@ -68,7 +74,7 @@ def evaluate_window(
         one_time = repo.list_entries(s, topics_any=sorted(rules.one_time_topics))
     else:
         one_time = {
-            req.id: one_time_pool(s, rules, req)
+            req.id: one_time_pool(s, rules, req, stored)
             for req in rules.requirements
             if req.scope == "one-time"
         }
@@ -83,8 +89,22 @@ def evaluate_window(
     )
 
 
-def one_time_pool(s: Session, rules: Rules, req: Requirement) -> list[Entry]:
-    """The entries that meet a one-time requirement, plus one aggregate of all the others."""
+def _stored_kinds(s: Session) -> list[str]:
+    """Every kind slug in the logbook, known to the rules or not (one indexed scan)."""
+    from sqlmodel import col, select
+
+    from cmelog.storage.models import EntryRow
+
+    return list(s.exec(select(EntryRow.kind).distinct().order_by(col(EntryRow.kind))).all())
+
+
+def one_time_pool(
+    s: Session, rules: Rules, req: Requirement, stored_kinds: Sequence[str]
+) -> list[Entry]:
+    """The entries that meet a one-time requirement, plus one aggregate of all the others.
+
+    `stored_kinds`: the kinds in the logbook; those the rules do not know count as activities.
+    """
     from cmelog.storage import repo
 
     prefix, rest = repo.one_time_prefix(
@@ -93,7 +113,9 @@ def one_time_pool(s: Session, rules: Rules, req: Requirement) -> list[Entry]:
         implied_by_kinds=[
             k.id for k in rules.kinds.values() if set(k.implied_topics) & set(req.topics)
         ],
-        counting_kinds=[k.id for k in rules.kinds.values() if k.counts_toward_topics],
+        counting_kinds=[
+            k for k in stored_kinds if k not in rules.kinds or rules.kinds[k].counts_toward_topics
+        ],
         max_per_entry={
             k.id: k.max_per_entry for k in rules.kinds.values() if k.max_per_entry is not None
         },
@@ -108,6 +130,7 @@ def one_time_pool(s: Session, rules: Rules, req: Requirement) -> list[Entry]:
 
 def status(ctx: Context, as_of: str | None, *, explain: bool) -> StatusReport:
     from cmelog.domain.cycles import renewal_status
+    from cmelog.storage import repo
 
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
     with ctx.logbook().session() as s:
@@ -115,9 +138,18 @@ def status(ctx: Context, as_of: str | None, *, explain: bool) -> StatusReport:
         rules = rules_for(profile)
         renewal = renewal_status(profile, today)
         ev = evaluate_window(s, rules, profile, renewal.current, detail=explain)
+        met_by = [m for r in ev.requirements for m in r.met_by or ()]
+        entries = {
+            m.id: e
+            for m in met_by
+            if m.kind == "entry" and (e := repo.get_entry(s, m.id)) is not None
+        }
+        wanted = {m.id for m in met_by if m.kind == "attestation"}
+        attestations = {a.id: a for a in repo.list_attestations(s) if a.id in wanted}
     if not explain:
         ev = replace(ev, requirements=tuple(replace(r, contributions=()) for r in ev.requirements))
-    return StatusReport(profile, rules, renewal, ev, tuple(next_steps(rules, renewal, ev)), explain)
+    steps = tuple(next_steps(rules, renewal, ev))
+    return StatusReport(profile, rules, renewal, ev, steps, explain, entries, attestations)
 
 
 def requirements(ctx: Context) -> Rules:

@@ -212,7 +212,7 @@ def _v1_statements() -> list[str]:
 
     from cmelog.storage import models  # noqa: F401  (registers the tables)
 
-    dialect = sqlite.dialect()  # type: ignore[no-untyped-call]
+    dialect = sqlite.dialect()
     out: list[str] = []
     for table in SQLModel.metadata.sorted_tables:
         out.append(str(CreateTable(table).compile(dialect=dialect)))

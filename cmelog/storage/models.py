@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
@@ -12,11 +12,11 @@ class ProfileRow(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     name: str
-    birthday: date
+    birthday: dt.date
     license: str
     board: str = "MA"
-    license_expires: date | None = None
-    license_issued: date | None = None
+    license_expires: dt.date | None = None
+    license_issued: dt.date | None = None
     prescriber: bool = True
     adult_patients: bool = True
 
@@ -26,9 +26,9 @@ class EntryRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     title: str
-    date: date
-    end_date: date | None = None
-    eff_date: date = Field(index=True)  # end_date or date: places the entry in a cycle
+    date: dt.date
+    end_date: dt.date | None = None
+    eff_date: dt.date = Field(index=True)  # end_date or date: places the entry in a cycle
     provider: str | None = None
     category: int
     credits: int  # hundredths
@@ -48,7 +48,7 @@ class AttestationRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     requirement: str = Field(index=True)
-    date: date
+    date: dt.date
     how: str
     certificate_sha256: str | None = None
     certificate_name: str | None = None
@@ -60,6 +60,6 @@ class ReminderRow(SQLModel, table=True):
     __tablename__ = "reminder"
 
     id: int | None = Field(default=None, primary_key=True)
-    renewal_date: date = Field(index=True)
+    renewal_date: dt.date = Field(index=True)
     milestone: int
-    sent_on: date
+    sent_on: dt.date

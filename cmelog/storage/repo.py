@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, insert, or_
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, delete, select
 
 from cmelog.domain.model import Attestation, Entry, Profile
@@ -159,9 +160,10 @@ def find_duplicate(s: Session, e: Entry, exclude_id: int | None = None) -> Entry
 
 
 def duplicate_keys(s: Session) -> set[tuple[str, str, str | None, int, int]]:
-    rows = s.exec(
-        select(
-            EntryRow.date, EntryRow.title, EntryRow.provider, EntryRow.category, EntryRow.credits
+    table: Any = EntryRow.__table__  # type: ignore[attr-defined]
+    rows = s.execute(
+        core_select(
+            table.c.date, table.c.title, table.c.provider, table.c.category, table.c.credits
         )
     ).all()
     return {(d.isoformat(), t, p, c, cr) for d, t, p, c, cr in rows}
@@ -228,7 +230,7 @@ def _entry_from_tuple(t: Any) -> Entry:
 
 def _entry_select() -> Any:
     table = EntryRow.__table__  # type: ignore[attr-defined]
-    return select(*[table.c[name] for name in ENTRY_COLUMNS])
+    return core_select(*[table.c[name] for name in ENTRY_COLUMNS])
 
 
 def list_entries(
@@ -278,13 +280,11 @@ def one_time_prefix(
 
     amount: Any = EntryRow.credits
     if max_per_entry:
-        amount = case(
-            *[
-                (EntryRow.kind == k, func.min(EntryRow.credits, literal(m)))
-                for k, m in max_per_entry.items()
-            ],
-            else_=EntryRow.credits,
-        )
+        whens: list[Any] = [
+            (EntryRow.kind == k, func.min(EntryRow.credits, literal(m)))
+            for k, m in max_per_entry.items()
+        ]
+        amount = case(*whens, else_=EntryRow.credits)
     match = [col(EntryRow.topics).contains(f";{t};") for t in topics]
     if implied_by_kinds:
         match.append(col(EntryRow.kind).in_(list(implied_by_kinds)))
@@ -304,10 +304,9 @@ def one_time_prefix(
         .subquery()
     )
     keep = inner.c.rank == 1 if required is None else inner.c.running - inner.c.amount < required
+    columns: list[Any] = [inner.c[n] for n in ENTRY_COLUMNS]
     rows = s.execute(
-        select(*[inner.c[n] for n in ENTRY_COLUMNS], inner.c.amount, inner.c.total)
-        .where(keep)
-        .order_by(inner.c.rank)
+        core_select(*columns, inner.c.amount, inner.c.total).where(keep).order_by(inner.c.rank)
     ).all()
     rest = int(rows[0][-1]) - sum(int(r[-2]) for r in rows) if rows else 0
     return [_entry_from_tuple(t[:-2]) for t in rows], rest
