@@ -1,11 +1,12 @@
 """Audit-export PDF rendering time: seconds per 1,000 entries at 1k and 10k entries.
 
-Run: .venv/bin/python benchmarks/bench_pdf.py [--repeat N]
+Run: .venv/bin/python benchmarks/bench_pdf.py [--repeat N]   (N renders per size, best kept)
 
 Builds synthetic reports (one current cycle holding all the entries, a small previous cycle),
 renders each to a BytesIO and prints seconds per 1,000 entries for both sizes and the ratio of
-the 10k time to the 1k time, all measured in the same run. Goals: under 0.35 s per 1,000 entries,
-and a 10k render taking at most 12x the 1k render (linear growth).
+the 10k time to the 1k time, all measured in the same run. Goals: under 0.35 s per 1,000
+entries, and a 10k render taking at most 12x the 1k render (linear growth). Wall time is the
+goals' measure; CPU time is printed beside it because it is steadier on a busy machine.
 """
 
 from __future__ import annotations
@@ -134,39 +135,43 @@ def synthetic_report(n: int) -> AuditReport:
     )
 
 
-def time_render(report: AuditReport, repeat: int) -> tuple[float, int, int]:
-    """Best wall time of `repeat` renders, the PDF size in bytes and its page count."""
-    best = float("inf")
+def time_render(report: AuditReport, repeat: int) -> tuple[float, float, int, int]:
+    """Best wall and best CPU time of `repeat` renders, the PDF size in bytes, its page count."""
+    best_wall = best_cpu = float("inf")
     size = pages = 0
     for _ in range(repeat):
         buf = io.BytesIO()
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         render_pdf(report, buf)
-        best = min(best, time.perf_counter() - start)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+        best_wall = min(best_wall, time.perf_counter() - wall)
         data = buf.getvalue()
         size, pages = len(data), data.count(b"/Type /Page\n")
-    return best, size, pages
+    return best_wall, best_cpu, size, pages
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=1, help="renders per size (best is kept)")
+    parser.add_argument("--repeat", type=int, default=3, help="renders per size (best is kept)")
     args = parser.parse_args()
     time_render(synthetic_report(50), 1)  # warm up imports and font metrics
-    results: dict[int, float] = {}
+    wall: dict[int, float] = {}
+    cpu: dict[int, float] = {}
     for n in (1_000, 10_000):
         report = synthetic_report(n)
         n_total = sum(len(c.entries) for c in report.cycles)
-        seconds, size, pages = time_render(report, args.repeat)
-        results[n] = seconds
+        wall[n], cpu[n], size, pages = time_render(report, args.repeat)
         print(
-            f"{n:>6} entries (+20 previous): {seconds:7.3f} s, "
-            f"{seconds / n_total * 1000:.3f} s per 1,000 entries, {pages} pages, {size:,} bytes"
+            f"{n:>6} entries (+20 previous): wall {wall[n]:6.3f} s = "
+            f"{wall[n] / n_total * 1000:.3f} s per 1,000 entries; CPU {cpu[n]:6.3f} s = "
+            f"{cpu[n] / n_total * 1000:.3f} s per 1,000; {pages} pages, {size:,} bytes"
         )
-    ratio = results[10_000] / results[1_000]
-    per_1k = max(results[1_000] / 1.02, results[10_000] / 10.02)
-    print(f"ratio 10k/1k: {ratio:.2f} (goal at most 12)")
-    print(f"worst s per 1,000 entries: {per_1k:.3f} (goal under 0.35)")
+    print(
+        f"ratio 10k/1k: wall {wall[10_000] / wall[1_000]:.2f}, CPU {cpu[10_000] / cpu[1_000]:.2f} "
+        "(goal at most 12)"
+    )
+    worst = max(wall[1_000] / 1.02, wall[10_000] / 10.02)
+    print(f"worst wall s per 1,000 entries: {worst:.3f} (goal under 0.35)")
 
 
 if __name__ == "__main__":

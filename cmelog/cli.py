@@ -635,7 +635,7 @@ def remind(
 
     c = _ctx(ctx)
     if crontab:
-        typer.echo(crontab_line(c, days))
+        typer.echo(crontab_line(c, days, every))
         return
     text = run_remind(c, as_of, days, every)
     if text:

@@ -31,8 +31,13 @@ class UsageError(CmelogError):
 
 
 class NoProfileError(CmelogError):
-    def __init__(self) -> None:
-        super().__init__(
-            "This logbook has no physician profile yet; run `cmelog init` first.",
-            ExitStatus.FAILURE,
-        )
+    def __init__(self, path: object = None, *, missing_file: bool = False) -> None:
+        if missing_file:
+            message = (
+                f"There is no cmelog logbook at {path} yet; run `cmelog init` to create it, "
+                "or give --db (or CMELOG_DB) the path of your logbook."
+            )
+        else:
+            where = f"The logbook {path}" if path else "This logbook"
+            message = f"{where} has no physician profile yet; run `cmelog init` first."
+        super().__init__(message, ExitStatus.FAILURE)

@@ -189,15 +189,51 @@ def test_init_twice_refused(jane: Cli) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["init", "--birthday", "1975-06-15", "--license", "1", "--license-expires", "2026-06-15"],
-         "--name"),
-        (["init", "--name", "J", "--birthday", "1975-06-15", "--license", "1"], "--license-expires"),
-        (["init", "--name", "J", "--birthday", "1975-02-30", "--license", "1",
-          "--license-expires", "2026-06-15"], "1975-02-30"),
-        (["init", "--name", "J", "--birthday", "1975-06-15", "--license", "1",
-          "--license-expires", "2026-06-15", "--board", "ZZ"], "ZZ"),
+        (
+            [
+                "init",
+                "--birthday",
+                "1975-06-15",
+                "--license",
+                "1",
+                "--license-expires",
+                "2026-06-15",
+            ],
+            "--name",
+        ),
+        (["init", "--name", "J", "--birthday", "1975-06-15", "--license", "1"], "--license-"),
+        (
+            [
+                "init",
+                "--name",
+                "J",
+                "--birthday",
+                "1975-02-30",
+                "--license",
+                "1",
+                "--license-expires",
+                "2026-06-15",
+            ],
+            "1975-02-30",
+        ),
+        (
+            [
+                "init",
+                "--name",
+                "J",
+                "--birthday",
+                "1975-06-15",
+                "--license",
+                "1",
+                "--license-expires",
+                "2026-06-15",
+                "--board",
+                "ZZ",
+            ],
+            "ZZ",
+        ),
     ],
-)  # fmt: skip
+)
 def test_init_bad_input_creates_nothing(
     cli: Cli, db_path: Path, args: list[str], needle: str
 ) -> None:
@@ -297,9 +333,7 @@ def test_add_json_is_exactly_the_entry_object(jane: Cli) -> None:
         (["--credits", "2.5"], 2.5, None),
     ],
 )
-def test_add_amounts(
-    jane: Cli, amount: list[str], credits: float, minutes: float | None
-) -> None:
+def test_add_amounts(jane: Cli, amount: list[str], credits: float, minutes: float | None) -> None:
     doc = add_json(jane, "Activity", *CAT2, *amount)
     assert doc["credits"] == credits
     assert doc["minutes"] == minutes
@@ -321,8 +355,18 @@ def test_add_category1_keeps_designated_value(jane: Cli) -> None:
 
 
 def test_add_teaching_earns_two_per_hour(jane: Cli) -> None:
-    doc = add_json(jane, "Lecture", "--date", "2026-01-10", "--kind", "teaching", "--hours", "1.5",
-                   "--provider", "BIDMC")  # fmt: skip
+    doc = add_json(
+        jane,
+        "Lecture",
+        "--date",
+        "2026-01-10",
+        "--kind",
+        "teaching",
+        "--hours",
+        "1.5",
+        "--provider",
+        "BIDMC",
+    )
     assert (doc["credits"], doc["category"], doc["minutes"], doc["kind"]) == (3, 1, 90, "teaching")
 
 
@@ -338,8 +382,9 @@ def test_add_today_and_yesterday(jane: Cli) -> None:
 
 def test_duplicate_refused_unless_allowed(jane: Cli) -> None:
     first = add_json(jane, "Grand rounds", *CAT1, "--credits", "1")
-    failed(jane("add", "Grand rounds", *CAT1, "--credits", "1"), 2, "double count",
-           "--allow-duplicate")  # fmt: skip
+    failed(
+        jane("add", "Grand rounds", *CAT1, "--credits", "1"), 2, "double count", "--allow-duplicate"
+    )
     failed(jane("add", "Grand rounds", *CAT1, "--minutes", "60"), 2, "double count")
     assert entries(jane) == [first]
     # a different provider, date, category or amount is another activity
@@ -371,8 +416,22 @@ def test_certificate_copied_by_sha256(jane: Cli, tmp_path: Path, db_path: Path) 
 def test_failed_add_keeps_no_certificate_copy(jane: Cli, tmp_path: Path, db_path: Path) -> None:
     cert = tmp_path / "c.pdf"
     cert.write_bytes(b"cert")
-    failed(jane("add", "X", "--date", "2026-02-30", "--category", "2", "--credits", "1",
-                "--certificate", str(cert)), 2, "2026-02-30")  # fmt: skip
+    failed(
+        jane(
+            "add",
+            "X",
+            "--date",
+            "2026-02-30",
+            "--category",
+            "2",
+            "--credits",
+            "1",
+            "--certificate",
+            str(cert),
+        ),
+        2,
+        "2026-02-30",
+    )
     ok(jane("add", "X", *CAT2, "--credits", "1"))
     failed(jane("add", "X", *CAT2, "--credits", "1", "--certificate", str(cert)), 2, "double")
     folder = db_path.parent / "certificates"
@@ -412,7 +471,10 @@ BAD_ADD = [
     ([*CAT2, "--credits", "0.12"], "0.12"),
     ([*CAT2, "--credits", "1.333"], "1.333"),
     ([*CAT1, "--credits", "1.333"], "1.333"),
-    ([*CAT1, "--credits", "1.0000000000000000000000000000001"], "1.0000000000000000000000000000001"),
+    (
+        [*CAT1, "--credits", "1.0000000000000000000000000000001"],
+        "1.0000000000000000000000000000001",
+    ),
     (["--date", "2026-01-10", "--category", "3", "--credits", "1"], "'3'"),
     (["--date", "2026-01-10", "--category", "x", "--credits", "1"], "'x'"),
     (["--date", "2026-01-10", "--credits", "1"], "--category"),
@@ -441,8 +503,9 @@ def test_add_bad_input_exit_2_nothing_stored(
 
 
 def test_add_certificate_that_is_a_folder(jane: Cli, tmp_path: Path) -> None:
-    failed(jane("add", "A", *CAT2, "--credits", "1", "--certificate", str(tmp_path)), 2,
-           str(tmp_path))  # fmt: skip
+    failed(
+        jane("add", "A", *CAT2, "--credits", "1", "--certificate", str(tmp_path)), 2, str(tmp_path)
+    )
     assert entries(jane) == []
 
 
@@ -458,13 +521,55 @@ def test_add_empty_title_refused(jane: Cli) -> None:
 def logbook(jane: Cli) -> Cli:
     """Entries out of date order: ids 1..5."""
     ok(jane("add", "March B", "--date", "2026-03-01", "--category", "2", "--credits", "1"))
-    ok(jane("add", "Older", "--date", "2023-05-01", "--category", "1", "--credits", "3",
-            "--provider", "MMS", "--topic", "opioids-pain-management"))  # fmt: skip
-    ok(jane("add", "March A", "--date", "2026-03-01", "--category", "2", "--minutes", "95",
-            "--topic", "ehr"))  # fmt: skip
+    ok(
+        jane(
+            "add",
+            "Older",
+            "--date",
+            "2023-05-01",
+            "--category",
+            "1",
+            "--credits",
+            "3",
+            "--provider",
+            "MMS",
+            "--topic",
+            "opioids-pain-management",
+        )
+    )
+    ok(
+        jane(
+            "add",
+            "March A",
+            "--date",
+            "2026-03-01",
+            "--category",
+            "2",
+            "--minutes",
+            "95",
+            "--topic",
+            "ehr",
+        )
+    )
     ok(jane("add", "Ancient", "--date", "2019-01-01", "--category", "2", "--credits", "2"))
-    ok(jane("add", "Future", "--date", "2026-01-01", "--end-date", "2026-07-01",
-            "--category", "1", "--provider", "P", "--credits", "1.25", "--topic", "ehr"))  # fmt: skip
+    ok(
+        jane(
+            "add",
+            "Future",
+            "--date",
+            "2026-01-01",
+            "--end-date",
+            "2026-07-01",
+            "--category",
+            "1",
+            "--provider",
+            "P",
+            "--credits",
+            "1.25",
+            "--topic",
+            "ehr",
+        )
+    )
     return jane
 
 

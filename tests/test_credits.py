@@ -103,7 +103,12 @@ def test_round_to_quarter(hundredths: Fraction | int, expected: int) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1.5", Decimal("1.5")), (" 2 ", Decimal(2)), ("0.25", Decimal("0.25")), (".5", Decimal("0.5"))],
+    [
+        ("1.5", Decimal("1.5")),
+        (" 2 ", Decimal(2)),
+        ("0.25", Decimal("0.25")),
+        (".5", Decimal("0.5")),
+    ],
 )
 def test_parse_decimal_accepts_plain_positive_numbers(text: str, expected: Decimal) -> None:
     assert parse_decimal(text, "--credits") == expected

@@ -196,7 +196,9 @@ def test_non_prescriber_opioid_requirement_does_not_apply_but_credits_still_coun
 
 
 def test_no_adult_patients_alzheimers_does_not_apply() -> None:
-    p = Profile("A", date(1975, 6, 15), "1", license_expires=date(2026, 6, 15), adult_patients=False)
+    p = Profile(
+        "A", date(1975, 6, 15), "1", license_expires=date(2026, 6, 15), adult_patients=False
+    )
     r = req(run([], profile=p), "alzheimers-dementia")
     assert (r.applies, r.met) == (False, True)
     assert req(run([]), "alzheimers-dementia").applies
@@ -281,7 +283,6 @@ def test_ehr_met_by_attestation() -> None:
     assert r.met
     assert r.met_by == (MetBy("attestation", 7),)
     assert r.earned == 0
-    assert any("meaningful-use" in n for n in r.notes)
 
 
 def test_attestation_of_other_requirement_meets_nothing_else() -> None:
@@ -336,7 +337,7 @@ def test_board_certification_claimed_above_60_keeps_the_claim_and_counts_60() ->
     outcome = ev.outcomes[bc.id]
     assert (outcome.claimed, outcome.counted) == (8000, 6000)
     assert bc.credits == 8000  # the entry keeps what was claimed
-    assert any("60" in n for n in outcome.notes)
+    assert any("at most 60 credits per entry" in n for n in outcome.notes)
 
 
 def test_board_certification_training_topic_does_not_meet_training() -> None:
@@ -371,7 +372,10 @@ def test_residency_within_the_year_before_renewal_satisfies_total() -> None:
     total = req(ev, "total")
     assert total.met
     assert total.earned == 1000  # status still says what counted
-    assert any("residency" in n.lower() or "ACGME" in n for n in total.notes)
+    assert any(
+        "within the year before the renewal date satisfies the total credits requirement" in n
+        for n in total.notes
+    )
     # the rest is not affected
     assert not req(ev, "risk-management").met
 
@@ -387,7 +391,9 @@ def test_board_volunteer_at_most_20_toward_total_and_4_toward_risk_management() 
     ev = run([a])
     assert earned(ev, "total") == 2000
     assert earned(ev, "risk-management") == 400
-    assert any("20" in n for n in ev.outcomes[a.id].notes)
+    assert any("at most 20 credits per cycle" in n for n in ev.outcomes[a.id].notes)
+    rm_notes = " ".join(req(ev, "risk-management").notes)
+    assert "at most 4 credits toward risk management per cycle" in rm_notes
 
 
 def test_board_volunteer_caps_add_up_over_the_cycle() -> None:
@@ -420,7 +426,9 @@ def test_physician_wellness_alone_counts_at_most_7_risk_management_per_cycle() -
 
 
 def test_wellness_cap_leaves_other_risk_management_alone() -> None:
-    ev = run([E("2025-01-01", 9, "physician-wellness"), E("2025-02-01", 3, "opioids-pain-management")])
+    ev = run(
+        [E("2025-01-01", 9, "physician-wellness"), E("2025-02-01", 3, "opioids-pain-management")]
+    )
     assert earned(ev, "risk-management") == 1000  # 7 + 3
     assert req(ev, "risk-management").met
 
@@ -505,7 +513,7 @@ def test_contributions_say_what_counted_and_which_cap_applied() -> None:
     total = req(ev, "total")
     [c] = [c for c in total.contributions if c.entry_id == t.id]
     assert c.credits == 1000
-    assert "10" in c.note and "calendar year" in c.note and "BORIM" in c.note
+    assert "at most 10 credits per calendar year (2025)" in c.note and "BORIM" in c.note
     plain = E("2025-03-01", 2)
     [c2] = [c for c in req(run([plain]), "total").contributions if c.entry_id == plain.id]
     assert (c2.credits, c2.note) == (200, "counted in full")

@@ -184,7 +184,9 @@ def test_kind_fixed_category_conflict() -> None:
 
 
 def test_teaching_earns_two_credits_per_hour() -> None:
-    e, messages = build(title="Lecture", date="2026-01-10", kind="teaching", hours="1.5", provider="H")
+    e, messages = build(
+        title="Lecture", date="2026-01-10", kind="teaching", hours="1.5", provider="H"
+    )
     assert (e.category, e.credits, e.minutes) == (1, 300, "90")
     assert "2 credits per hour" in messages[0]
 

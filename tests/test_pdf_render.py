@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 from datetime import date, timedelta
 
@@ -439,3 +440,10 @@ def test_wrapped_lines_fit_their_column(text: str, width: float, font: str) -> N
         assert stringWidth(line, font, 7.5) <= width + 1e-6, line
     # nothing is lost but whitespace
     assert "".join("".join(lines).split()) == "".join(text.split())
+
+
+def test_invalid_source_date_epoch_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    data = render(make_report(5, 2))
+    assert data.startswith(b"%PDF")
+    assert os.environ["SOURCE_DATE_EPOCH"] == "yesterday"

@@ -50,8 +50,11 @@ ATTESTABLE = {"ehr", "child-abuse-reporting", "domestic-sexual-violence"}
 
 # The --kind table of spec/rules.md:
 # (kind, category, fixed credits, max per entry, year cap, cycle cap, total only, RM cap)
-KINDS_TABLE: list[tuple[str, int | None, float | None, float | None, float | None, float | None,
-                        bool, float | None]] = [  # fmt: skip
+KINDS_TABLE: list[
+    tuple[
+        str, int | None, float | None, float | None, float | None, float | None, bool, float | None
+    ]
+] = [  # fmt: skip
     ("activity", None, None, None, None, None, False, None),
     ("board-certification", 1, 60, 60, None, None, True, None),
     ("medical-degree", 1, 25, 25, None, None, True, None),
@@ -423,3 +426,22 @@ def test_a_correction_is_an_edit_of_data() -> None:
     rm = rules.requirement("risk-management")
     assert total is not None and total.required == 4000
     assert rm is not None and rm.caps[0].max == 500
+
+
+@pytest.mark.parametrize("command", [["requirements"], ["status", "--json"]])
+def test_a_malformed_packaged_rules_file_is_one_clear_sentence(
+    jane: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """What a user sees when a rules file edit goes wrong: exit 1, no traceback."""
+    import cmelog.rules
+
+    broken = copy.deepcopy(ma_data())
+    broken["kind"][_kind("teaching")]["credits_per_hour"] = "two"
+    monkeypatch.setattr(cmelog.rules, "load_rules", lambda board="MA": parse_rules(broken, board))
+    result = jane(*command)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("cmelog: The rules file for board MA is malformed:")
+    assert "credits_per_hour" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from cmelog.errors import UsageError
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MIN_YEAR, MAX_YEAR = 1900, 2199  # keeps every derived date (cycles, deadlines) in range
 
 
 def parse_date(text: str, today: date, option: str = "date") -> date:
@@ -20,9 +21,15 @@ def parse_date(text: str, today: date, option: str = "date") -> date:
         return today - timedelta(days=1)
     if _ISO.match(raw):
         try:
-            return date.fromisoformat(raw)
+            value = date.fromisoformat(raw)
         except ValueError:
             pass
+        else:
+            if MIN_YEAR <= value.year <= MAX_YEAR:
+                return value
+            raise UsageError(
+                f"{option} {text!r} is out of range; give a date between {MIN_YEAR} and {MAX_YEAR}."
+            )
     raise UsageError(
         f"{option} {text!r} is not a valid date; use YYYY-MM-DD (for example 2026-03-14), "
         "'today' or 'yesterday'."

@@ -61,7 +61,7 @@ def per_entry_credits(kind: Kind, credits: int) -> tuple[int, str | None]:
     if kind.max_per_entry is not None and credits > kind.max_per_entry:
         return kind.max_per_entry, (
             f"capped at {short_credits(kind.max_per_entry)}: {kind.label} counts at most "
-            f"{short_credits(kind.max_per_entry)} per entry ({kind.source})"
+            f"{short_credits(kind.max_per_entry)} credits per entry ({kind.source})"
         )
     return credits, None
 
@@ -88,8 +88,8 @@ def counted_toward_total(
             if amount > left:
                 amount = left
                 notes.append(
-                    f"capped: {kind.label} counts at most {short_credits(kind.year_cap)} per "
-                    f"calendar year ({year}) ({kind.source})"
+                    f"capped: {kind.label} counts at most {short_credits(kind.year_cap)} credits "
+                    f"per calendar year ({year}) ({kind.source})"
                 )
             year_used[(kind.id, year)] += amount
         if id(e) in prior_ids:
@@ -99,8 +99,8 @@ def counted_toward_total(
             if amount > left:
                 amount = left
                 notes.append(
-                    f"capped: {kind.label} counts at most {short_credits(kind.cycle_cap)} per "
-                    f"cycle ({kind.source})"
+                    f"capped: {kind.label} counts at most {short_credits(kind.cycle_cap)} credits "
+                    f"per cycle ({kind.source})"
                 )
             cycle_used[kind.id] += amount
         outcomes[id(e)] = EntryOutcome(e.id, e.credits, amount, tuple(notes))
@@ -157,8 +157,8 @@ def _evaluate_cycle_requirement(
                 if amount > left:
                     amount = left
                     notes.append(
-                        f"capped: {kind.label} counts at most {short_credits(limit)} toward "
-                        f"{req.label.lower()} per cycle ({kind.source})"
+                        f"capped: {kind.label} counts at most {short_credits(limit)} credits "
+                        f"toward {req.label.lower()} per cycle ({kind.source})"
                     )
                 cap_used["kind:" + kind.id] += amount
         earned += amount
@@ -175,8 +175,8 @@ def _evaluate_cycle_requirement(
         if any(kind_of(rules, e).id == kind.id and e.effective_date >= since for e in ordered):
             satisfied = True
             req_notes.append(
-                f"{kind.label} within the year before the renewal date satisfies this "
-                f"requirement ({kind.source})"
+                f"{kind.label} within the year before the renewal date satisfies the "
+                f"{req.label.lower()} requirement ({kind.source})"
             )
     required = req.required or 0
     return RequirementResult(
@@ -238,7 +238,6 @@ def _evaluate_one_time(
         source=req.source,
         met_by=tuple(met_by),
         contributions=tuple(contributions),
-        notes=tuple(f"met by attestation ({a.date.isoformat()}): {a.how}" for a in attested),
     )
 
 

@@ -55,8 +55,8 @@ def next_steps(rules: Rules, renewal: Renewal, ev: Evaluation) -> list[str]:
         req = rules.requirement(r.id)
         if req is not None and req.counts_all:
             steps.append(
-                f"{credits_phrase(r.remaining or 0)} more in total by {by}; every credit above "
-                "counts toward it too."
+                f"{credits_phrase(r.remaining or 0).replace(' ', ' more ', 1)} in total by {by}; "
+                "the credits of the steps above count toward it too."
             )
     if renewal.as_of > renewal.waiver_deadline:
         steps.append(

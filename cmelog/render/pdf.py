@@ -7,10 +7,11 @@ them. Every page carries "Page X of Y" and "cmelog <version> - as of <date>".
 
 Entry tables are the bulk of a large report. They are drawn by a small purpose-built flowable
 rather than a ReportLab ``Table``: rows are laid out once (column widths are fixed, so a row's
-height never depends on where it lands), split by walking row heights, and drawn with one text
-object per chunk. Entries are cut into chunks of ``CHUNK_ROWS`` rows so that no flowable grows
-with the cycle; rendering time is linear in the number of entries. Each page that an entry table
-continues onto starts with the column header (and a caption naming the cycle).
+height never depends on where it lands), split by walking row heights, and drawn row by row with
+one text object per chunk. Entries are cut into chunks of ``CHUNK_ROWS`` rows, each laid out only
+when it is first placed and dropped once drawn, so that no flowable grows with the cycle and the
+memory held stays bounded: rendering time is linear in the number of entries. Each page that an
+entry table continues onto starts with the column header (and a caption naming the cycle).
 
 Bytes are deterministic when ``SOURCE_DATE_EPOCH`` is set: the document is built with
 ReportLab's invariant mode (fixed document id) and ReportLab takes its timestamps from that
@@ -20,7 +21,8 @@ variable.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -1099,6 +1101,25 @@ class _NumberedCanvas(Canvas):
         self.restoreState()
 
 
+def _reproducible() -> bool:
+    return os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit()
+
+
+@contextmanager
+def _valid_source_date_epoch() -> Iterator[None]:
+    """ReportLab reads SOURCE_DATE_EPOCH itself and fails on a value that is not an integer;
+    such a value is ignored (as the export bundle does) by hiding it while the PDF is built."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or not value.strip() or _reproducible():
+        yield
+        return
+    del os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        yield
+    finally:
+        os.environ["SOURCE_DATE_EPOCH"] = value
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 
@@ -1144,7 +1165,7 @@ def render_pdf(
         f"as of {as_of} ({windows})",
         creator=f"cmelog {version}",
         keywords=["CME", "audit", license_no],
-        invariant=1 if os.environ.get("SOURCE_DATE_EPOCH", "").strip() else None,
+        invariant=1 if _reproducible() else None,
     )
     frame = Frame(
         MARGIN_X,
@@ -1160,10 +1181,11 @@ def render_pdf(
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     maker = partial(
         _NumberedCanvas,
-        footer_left=f"{name} \u2013 license {license_no}",
+        footer_left=m.fit(f"{name} \u2013 license {license_no}", FONT, 7.5, 190),
         footer_mid=f"cmelog {version} - as of {as_of}",
     )
-    doc.build(story, canvasmaker=maker)
+    with _valid_source_date_epoch():
+        doc.build(story, canvasmaker=maker)
     total = sum(len(c.entries) for c in report.cycles)
     if progress is not None and tracker.done != total:
         progress(total)

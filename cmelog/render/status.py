@@ -59,9 +59,11 @@ def status_text(rep: StatusReport) -> None:
         line.append(" - estimated", style="yellow")
     out.print(line)
     if r.source == "estimated":
-        out.print(
-            "  Estimated from your initial license date; enter the date printed on your "
-            "license with `cmelog profile set --license-expires DATE`."
+        _bullets(
+            [
+                "Estimated from your initial license date; enter the date printed on your "
+                "license with `cmelog profile set --license-expires DATE`."
+            ]
         )
     out.print(
         f"Cycle {r.current.start.isoformat()} to {r.current.end.isoformat()} "
@@ -151,13 +153,20 @@ def explain_text(rep: StatusReport) -> None:
         if not req.applies:
             head.append(" (does not apply)")
         out.print(head)
+        rows: list[tuple[str, str]] = []
         if req_rule is not None:
-            out.print(_safe(f"  Rule: {req_rule.text} [{req_rule.source}]"))
+            rows.append(("Rule:", f"{req_rule.text} [{req_rule.source}]"))
         if not req.contributions:
-            out.print("  No entry counts toward it yet.")
+            rows.append(("", "No entry counts toward it yet."))
         for c in req.contributions:
-            out.print(_safe(f"  entry {c.entry_id}: {format_credits(c.credits)}  {c.note}"))
+            rows.append((f"entry {c.entry_id}:", f"{format_credits(c.credits)}  {c.note}"))
         if req.met_by:
-            out.print("  Met by: " + ", ".join(f"{m.kind} {m.id}" for m in req.met_by))
-        for n in req.notes:
-            out.print(_safe(f"  Note: {n}"))
+            rows.append(("Met by:", ", ".join(f"{m.kind} {m.id}" for m in req.met_by)))
+        rows += [("Note:", n) for n in req.notes]
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)  # indent
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for what, text in rows:
+            grid.add_row(" ", what, _safe(text))
+        out.print(grid)

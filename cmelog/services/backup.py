@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 from cmelog.errors import CmelogError
@@ -30,6 +31,11 @@ def backup(ctx: Context, target: str) -> Path:
             for f in sorted(logbook.certificates.iterdir()):
                 if f.is_file() and not f.name.startswith(".") and not (certs / f.name).exists():
                     shutil.copy2(f, certs / f.name)
-    except OSError as exc:
-        raise CmelogError(f"Cannot write the backup {dest}: {exc.strerror}.") from None
+    except (OSError, sqlite3.Error) as exc:
+        # backup_file copies into `<name>.tmp` and renames it: a failure must not leave it
+        db_dest.with_name(db_dest.name + ".tmp").unlink(missing_ok=True)
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CmelogError(
+            f"Cannot write the backup {dest}: {why}; any earlier backup there is unchanged."
+        ) from None
     return dest if folder else db_dest

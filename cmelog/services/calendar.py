@@ -12,13 +12,13 @@ from cmelog.services.files import atomic_write
 
 
 def write_calendar(ctx: Context, output: str, as_of: str | None) -> Path:
-    from cmelog.domain.cycles import renewal_status
     from cmelog.render.ics import render_ics
+    from cmelog.services.remind import renewal_at
 
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
     with ctx.logbook().session() as s:
         profile = require_profile(s)
-    renewal = renewal_status(profile, today)
+    renewal = renewal_at(profile, today, as_of)
     data = render_ics(renewal, license=profile.license, name=profile.name, version=__version__)
 
     def write(fh: BinaryIO) -> None:

@@ -21,7 +21,11 @@ class StoredCertificate:
 
 def check_certificate(path_text: str) -> Path:
     path = Path(path_text).expanduser()
-    if not path.is_file():
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # e.g. a name too long for the file system
+        is_file = False
+    if not is_file:
         raise UsageError(
             f"--certificate {path_text!r} does not exist or is not a file; "
             "give the path of the certificate file (PDF or image)."

@@ -42,7 +42,8 @@ def require_profile(s: Session) -> Profile:
 
     profile = repo.get_profile(s)
     if profile is None:
-        raise NoProfileError()
+        bind = s.get_bind()
+        raise NoProfileError(getattr(getattr(bind, "url", None), "database", None))
     return profile
 
 

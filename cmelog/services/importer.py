@@ -16,7 +16,6 @@ from cmelog.errors import CmelogError, UsageError
 from cmelog.services.context import Context, require_profile, rules_for
 
 REQUIRED = ("date", "title", "category", "credits")
-MAX_ERRORS_SHOWN = 50
 BAD = "\x00error"  # key of a record that could not be split into the columns
 
 
@@ -146,13 +145,11 @@ def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
             except UsageError as exc:
                 errors.append(f"line {line}: {exc.message.rstrip('.')}")
         if errors:
-            shown = errors[:MAX_ERRORS_SHOWN]
-            more = len(errors) - len(shown)
+            # every bad row is named (cli.md), so that one pass fixes the file
             raise UsageError(
                 f"{path.name} was not imported ({len(errors)} bad "
                 f"row{'s' if len(errors) != 1 else ''}; nothing was stored):\n  "
-                + "\n  ".join(shown)
-                + (f"\n  ... and {more} more" if more else "")
+                + "\n  ".join(errors)
             )
         stored = repo.duplicate_keys(s)
         fresh: list[Entry] = []

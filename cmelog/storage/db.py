@@ -184,25 +184,41 @@ def _apply_migrations(path: Path, current: int) -> None:
     """Bring the schema to SCHEMA_VERSION in one transaction, after copying the file aside."""
     if current > 0:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_file(path, path.with_name(f"{path.name}.v{current}-{stamp}.bak"))
-    con = sqlite3.connect(path, timeout=busy_seconds(), isolation_level=None)
+        try:
+            backup_file(path, path.with_name(f"{path.name}.v{current}-{stamp}.bak"))
+        except (OSError, sqlite3.Error) as exc:
+            raise CmelogError(
+                f"Could not back up the logbook {path} before upgrading it ({exc}); "
+                "nothing was changed."
+            ) from None
     try:
-        con.execute("BEGIN IMMEDIATE")
-        version = con.execute("PRAGMA user_version").fetchone()[0]
-        for target, statements in MIGRATIONS:
-            if version < target:
-                for sql in statements():
-                    con.execute(sql)
-                version = target
-        con.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        con.execute(f"PRAGMA user_version={version}")
-        con.execute("COMMIT")
-    except BaseException:
-        if con.in_transaction:
-            con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
+        con = sqlite3.connect(path, timeout=busy_seconds(), isolation_level=None)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            for target, statements in MIGRATIONS:
+                if version < target:
+                    for sql in statements():
+                        con.execute(sql)
+                    version = target
+            con.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            con.execute(f"PRAGMA user_version={version}")
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        if "locked" in str(exc):
+            raise CmelogError(
+                f"The logbook {path} is locked by another program; try again."
+            ) from None
+        raise CmelogError(
+            f"Could not upgrade the logbook {path} from schema {current} to {SCHEMA_VERSION} "
+            f"({exc}); it was left unchanged."
+        ) from None
 
 
 def _v1_statements() -> list[str]:
@@ -231,7 +247,7 @@ def open_logbook(path: Path, *, create: bool = False) -> Logbook:
         raise CmelogError(f"{path} is a folder; give --db the path of a logbook file.")
     if not exists or path.stat().st_size == 0:
         if not create:
-            raise NoProfileError()
+            raise NoProfileError(path, missing_file=True)
         _create_file(path)
         _apply_migrations(path, 0)
     else:

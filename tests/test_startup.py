@@ -1,0 +1,80 @@
+"""Fast start: the CLI module, `--help` and `--version` never load the heavy libraries."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import cmelog
+from tests.conftest import CMELOG_EXE, JANE
+
+HEAVY = ("sqlalchemy", "sqlmodel", "reportlab", "icalendar")
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["CMELOG_DB"] = str(tmp_path / "logbook" / "cmelog.db")
+    return env
+
+
+def imported_modules(
+    args: list[str], tmp_path: Path
+) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    """Top-level packages imported by the installed entry point run with `args`."""
+    assert CMELOG_EXE.exists(), "the cmelog entry point is not installed (pip install -e .)"
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", str(CMELOG_EXE), *args],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=120,
+    )
+    modules = set()
+    for line in proc.stderr.splitlines():
+        m = re.match(r"import time:\s+\d+ \|\s+\d+ \| (\s*)([\w.]+)$", line)
+        if m:
+            modules.add(m.group(2).split(".")[0])
+    return modules, proc
+
+
+def test_importing_the_cli_is_light() -> None:
+    code = f"import sys, cmelog.cli\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ""
+
+
+def test_help_loads_no_heavy_library(tmp_path: Path) -> None:
+    modules, proc = imported_modules(["--help"], tmp_path)
+    assert proc.returncode == 0
+    assert "Usage" in proc.stdout and "add" in proc.stdout
+    assert "typer" in modules and "cmelog" in modules  # the measurement itself works
+    assert modules.isdisjoint(HEAVY), modules & set(HEAVY)
+
+
+def test_command_help_loads_no_heavy_library(tmp_path: Path) -> None:
+    modules, proc = imported_modules(["add", "--help"], tmp_path)
+    assert proc.returncode == 0
+    assert "--minutes" in proc.stdout
+    assert modules.isdisjoint(HEAVY), modules & set(HEAVY)
+
+
+def test_version_loads_no_heavy_library(tmp_path: Path) -> None:
+    modules, proc = imported_modules(["--version"], tmp_path)
+    assert proc.returncode == 0
+    assert proc.stdout == f"cmelog {cmelog.__version__}\n"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", cmelog.__version__)
+    assert modules.isdisjoint(HEAVY), modules & set(HEAVY)
+
+
+def test_measurement_sees_the_database_layer_when_it_is_used(tmp_path: Path) -> None:
+    """Control: a command that opens a logbook does load SQLAlchemy, and importtime shows it."""
+    env = _env(tmp_path)
+    init = subprocess.run([str(CMELOG_EXE), *JANE], capture_output=True, text=True, env=env)
+    assert init.returncode == 0, init.stderr
+    modules, proc = imported_modules(["list", "--json"], tmp_path)
+    assert proc.returncode == 0
+    assert "sqlalchemy" in modules
