@@ -433,7 +433,24 @@ def list_(
         entry_table(listing.entries)
 
 
-EntryId = Annotated[int, typer.Argument(help="Entry id (see `cmelog list`).", metavar="ID")]
+EntryId = Annotated[str, typer.Argument(help="Entry id (see `cmelog list`).", metavar="ID")]
+
+
+def _whole(text: str, what: str, accepted: str) -> int:
+    """A whole number typed by the user, or exit 2 naming it."""
+    raw = text.strip()
+    if not raw.isascii() or not raw.isdigit():
+        raise UsageError(f"{what} {text!r} is not valid; give {accepted}.")
+    return int(raw)
+
+
+def _entry_id(text: str) -> int:
+    number = _whole(text, "Entry id", "the number shown by `cmelog list`")
+    if number > 2**63 - 1:  # larger than any SQLite row id: certainly not stored
+        from cmelog.services.entries import not_found
+
+        raise not_found(number)
+    return number
 
 
 @app.command()
@@ -441,7 +458,7 @@ def show(ctx: typer.Context, entry_id: EntryId, as_json: JsonOpt = False) -> Non
     """Show one entry."""
     from cmelog.services.entries import show_entry
 
-    _print_entry(show_entry(_ctx(ctx), entry_id), (), as_json)
+    _print_entry(show_entry(_ctx(ctx), _entry_id(entry_id)), (), as_json)
 
 
 @app.command()
@@ -492,7 +509,7 @@ def edit(
         url=url,
         notes=notes,
     )
-    saved = edit_entry(_ctx(ctx), entry_id, inp, certificate, allow_duplicate)
+    saved = edit_entry(_ctx(ctx), _entry_id(entry_id), inp, certificate, allow_duplicate)
     if not as_json:
         typer.echo(f"Updated entry {saved.entry.id}.")
     _print_entry(saved.entry, saved.messages, as_json)
@@ -507,18 +524,19 @@ def delete(
     """Delete an entry (asks first unless --yes)."""
     from cmelog.services.entries import delete_entry
 
+    number = _entry_id(entry_id)
     confirm = None
     if not yes:
         if not _interactive():
             raise UsageError(
-                f"Refusing to delete entry {entry_id} without confirmation; add --yes when "
+                f"Refusing to delete entry {number} without confirmation; add --yes when "
                 "not running on a terminal."
             )
 
         def confirm(e: Any) -> bool:
             return typer.confirm(f"Delete entry {e.id} ({e.date.isoformat()}, {e.title!r})?")
 
-    entry = delete_entry(_ctx(ctx), entry_id, confirm)
+    entry = delete_entry(_ctx(ctx), number, confirm)
     typer.echo(f"Deleted entry {entry.id} ({entry.date.isoformat()}, {entry.title}).")
 
 
@@ -620,8 +638,8 @@ def remind(
     ctx: typer.Context,
     as_of: AsOfOpt = None,
     days: Annotated[
-        int, typer.Option("--days", help="Speak from this many days before renewal.", min=0)
-    ] = 60,
+        str, typer.Option("--days", help="Speak from this many days before renewal.", metavar="N")
+    ] = "60",
     every: Annotated[
         bool, typer.Option("--every", help="Speak on every call in the window.")
     ] = False,
@@ -634,10 +652,11 @@ def remind(
     from cmelog.services.remind import remind as run_remind
 
     c = _ctx(ctx)
+    n = _whole(days, "--days", "a whole number of days, 0 or more (default 60)")
     if crontab:
-        typer.echo(crontab_line(c, days, every))
+        typer.echo(crontab_line(c, n, every))
         return
-    text = run_remind(c, as_of, days, every)
+    text = run_remind(c, as_of, n, every)
     if text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 

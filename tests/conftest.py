@@ -72,7 +72,10 @@ def run_exe() -> Callable[..., subprocess.CompletedProcess[str]]:
     assert exe, "the cmelog entry point is not installed (pip install -e .)"
 
     def run(
-        *args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 120
+        *args: str,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [exe, *args],

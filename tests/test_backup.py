@@ -87,12 +87,14 @@ def test_backup_to_a_file_opens_as_a_cmelog_logbook(
         con.close()
     # the copy is a cmelog logbook: same entries, same profile, same attestations
     assert listed(jane, "--db", str(dest)) == listed(jane)
-    assert ok(jane("--db", str(dest), "profile", "--json")).stdout == ok(
-        jane("profile", "--json")
-    ).stdout
-    assert ok(jane("--db", str(dest), "attest", "--list", "--json")).stdout == ok(
-        jane("attest", "--list", "--json")
-    ).stdout
+    assert (
+        ok(jane("--db", str(dest), "profile", "--json")).stdout
+        == ok(jane("profile", "--json")).stdout
+    )
+    assert (
+        ok(jane("--db", str(dest), "attest", "--list", "--json")).stdout
+        == ok(jane("attest", "--list", "--json")).stdout
+    )
     # private like the logbook itself, and no temporary left beside it
     assert dest.stat().st_mode & 0o777 == 0o600
     assert sorted(os.listdir(dest.parent)) == ["copy.db"]
@@ -320,3 +322,41 @@ def test_a_failed_backup_keeps_the_previous_copy_and_leaves_no_temporary(
     assert result.stdout == ""
     assert dest.read_bytes() == previous
     assert sorted(os.listdir(folder)) == ["copy.db"]
+
+
+def test_backup_repairs_a_certificate_left_truncated_by_an_interrupted_backup(
+    book: dict[str, bytes], jane: Cli, tmp_path: Path
+) -> None:
+    folder = tmp_path / "backup-folder"
+    (folder / "certificates").mkdir(parents=True)
+    sha, data = next(iter(book.items()))
+    (folder / "certificates" / sha).write_bytes(data[:3])  # an earlier copy cut short
+    ok(jane("backup", str(folder)))
+    for name, content in book.items():
+        assert (folder / "certificates" / name).read_bytes() == content
+    assert sorted(os.listdir(folder / "certificates")) == sorted(book)
+
+
+def test_a_failed_certificate_copy_leaves_no_partial_certificate(
+    book: dict[str, bytes], jane: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "backup-folder"
+    folder.mkdir()
+
+    def disk_full(src: Any, dst: Any, *args: Any, **kwargs: Any) -> Any:
+        Path(dst).write_bytes(Path(src).read_bytes()[:3])  # a few bytes, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(shutil, "copyfile", disk_full)
+        result = jane("backup", str(folder))
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr
+    certs = folder / "certificates"
+    for name in os.listdir(certs) if certs.exists() else []:
+        # whatever is left is whole and named by its content
+        assert hashlib.sha256((certs / name).read_bytes()).hexdigest() == name
+    ok(jane("backup", str(folder)))
+    for name, content in book.items():
+        assert (certs / name).read_bytes() == content
+    assert sorted(os.listdir(certs)) == sorted(book)

@@ -780,3 +780,13 @@ def test_delete_with_yes(logbook: Cli) -> None:
 def test_delete_unknown_entry(logbook: Cli) -> None:
     failed(logbook("delete", "99999999999999999999", "--yes"), 1, "99999999999999999999")
     assert len(ids(logbook)) == 5
+
+
+def test_edit_category_to_2_rounds_and_says_so(jane: Cli) -> None:
+    ok(jane("add", "Course", *CAT1, "--credits", "1.33"))
+    result = ok(jane("edit", "1", "--category", "2"))
+    assert "1.33 -> 1.25 credits" in result.stdout
+    assert entries(jane)[0]["credits"] == 1.25
+    ok(jane("add", "Tiny", *CAT1, "--credits", "0.1"))
+    failed(jane("edit", "2", "--category", "2"), 2, "0")
+    assert entries(jane)[1]["credits"] == 0.1 and entries(jane)[1]["category"] == 1

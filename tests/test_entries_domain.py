@@ -280,3 +280,22 @@ def test_edit_same_validation_as_add() -> None:
     assert "only one of" in refused(base=base, credits="1", minutes="5")
     e, _ = build(base=base, credits="2")
     assert (e.credits, e.minutes) == (200, None)
+
+
+def test_edit_to_category2_rounds_stored_credits_and_says_so() -> None:
+    base = Entry(**{**stored().__dict__, "credits": 133, "minutes": None})
+    e, messages = build(base=base, category="2")
+    assert (e.category, e.credits) == (2, 125)
+    assert messages == ("Category 2 credits are claimed in quarters: 1.33 -> 1.25 credits",)
+
+
+def test_edit_to_a_category2_kind_rounds_to_quarters() -> None:
+    base = Entry(**{**stored().__dict__, "credits": 133, "minutes": None})
+    e, messages = build(base=base, kind="publication")
+    assert (e.category, e.kind, e.credits) == (2, "publication", 125)
+    assert "1.33 -> 1.25" in messages[0]
+
+
+def test_edit_to_category2_refuses_credits_rounding_to_zero() -> None:
+    base = Entry(**{**stored().__dict__, "credits": 10, "minutes": None})
+    assert "0" in refused(base=base, category="2")

@@ -25,10 +25,11 @@ AS_OF = "2026-01-10"
 CURRENT_WINDOW = "2024-06-16 \u2013 2026-06-15"
 PREVIOUS_WINDOW = "2022-06-16 \u2013 2024-06-15"
 BOARD = "Massachusetts Board of Registration in Medicine"
-CSV_COLUMNS = (
+CSV_HEADER = (
     "cycle,id,date,end_date,title,provider,category,credits,minutes,kind,topics,format,url,"
     "certificate_sha256,certificate_name,notes"
-).split(",")
+)
+CSV_COLUMNS = CSV_HEADER.split(",")  # noqa: SIM905 - the header exactly as cli.md writes it
 
 # titles by role in the logbook built by `audit_logbook`
 T_OPIOID = 'Opioid safety, "MA" edition'
@@ -350,6 +351,10 @@ def test_unknown_format_is_a_usage_error(
     assert "docx" in result.stderr and "pdf" in result.stderr
     assert result.stdout == ""
     assert listing(tmp_path) == before
+    result = jane("audit-export", "--as-of", "2026-02-30")
+    assert result.exit_code == 2
+    assert "2026-02-30" in result.stderr
+    assert listing(tmp_path) == before
 
 
 def test_export_without_a_profile_writes_nothing(
@@ -598,3 +603,66 @@ def test_page_numbers_on_a_long_report(jane: Cli, tmp_path: Path, db_path: Path)
         assert title in text
     assert "Totals (220 entries)" in text
     assert "claimed 110.00" in " ".join(text.split())
+
+
+def test_pdf_shows_claimed_against_counted_and_one_time_evidence_of_any_date(
+    jane: Cli, tmp_path: Path
+) -> None:
+    cert = tmp_path / "bias.pdf"
+    cert.write_bytes(b"%PDF-1.4 implicit bias certificate")
+    # two articles in one calendar year: the second is capped to 0 (10 per calendar year)
+    ok(
+        jane(
+            "add", "Article one", "--date", "2025-02-01", "--kind", "article", "--provider", "NEJM"
+        )
+    )
+    ok(
+        jane(
+            "add", "Article two", "--date", "2025-03-01", "--kind", "article", "--provider", "JAMA"
+        )
+    )
+    # implicit bias met by an entry dated after the current cycle
+    ok(jane("add", "Bias training", "--date", "2027-01-05", "--category", "1", "--credits", "2",
+            "--provider", "P", "--topic", "implicit-bias", "--certificate", str(cert)))  # fmt: skip
+    text = "\n".join(pdf_pages(export(jane, "-o", str(tmp_path / "caps.pdf"))))
+    flat = " ".join(text.split())
+    assert "claimed 20.00, counted 10.00" in flat
+    assert "Totals (2 entries) 20.00 10.00" in flat
+    assert "10.00 0.00" in flat  # the capped article: claimed 10, counted 0
+    assert "calendar year" in flat  # the cap is named
+    one_time = text[text.index("One-time requirements") :]
+    assert "Bias training" in one_time and "2027-01-05" in one_time
+    assert "Bias training" not in text[: text.index("One-time requirements")]
+    # its certificate goes into the bundle even though the entry is outside both cycles
+    bundle = export(jane, "--bundle", "-o", str(tmp_path / "caps.zip"))
+    with zipfile.ZipFile(bundle) as zf:
+        certs = [zf.read(n) for n in zf.namelist() if n.startswith("certificates/")]
+        csv_data = zf.read(next(n for n in zf.namelist() if n.endswith(".csv")))
+    assert certs == [cert.read_bytes()]
+    assert "Bias training" not in csv_data.decode("utf-8")
+
+
+def test_first_cycle_license_and_unsafe_license_number_in_file_name(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok(cli("init", "--name", "New Doc", "--birthday", "1975-06-15", "--license", "MA-99/1",
+           "--license-issued", "2025-03-01"))  # fmt: skip
+    ok(cli("add", "Before the license", "--date", "2024-01-01", "--category", "2",
+           "--credits", "1"))  # fmt: skip
+    ok(cli("add", "In the first cycle", "--date", "2025-04-01", "--category", "2",
+           "--credits", "1"))  # fmt: skip
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    pdf = export(cli)
+    csv_path = export(cli, "--format", "csv")
+    assert pdf.parent == out and csv_path.parent == out
+    assert pdf.name == f"cmelog-audit-MA-99-1-{AS_OF}.pdf"
+    assert csv_path.name == f"cmelog-audit-MA-99-1-{AS_OF}.csv"
+    rows = csv_rows(csv_path.read_bytes())
+    assert [(r["cycle"], r["title"]) for r in rows] == [("current", "In the first cycle")]
+    text = "\n".join(pdf_pages(pdf))
+    assert "MA-99/1" in text
+    assert "2025-03-01 \u2013 2026-06-15" in text
+    assert "estimated" in text
+    assert "In the first cycle" in text and "Before the license" not in text

@@ -192,3 +192,48 @@ def test_help_has_no_colour_with_no_color_on_a_terminal(stocked: Run, colour_env
     plain = run_on_terminal(["--help"], {"NO_COLOR": "1"})
     assert b"Usage" in plain
     assert not COLOUR.search(plain), plain[:400]
+
+
+def converse(args: list[str], answer: bytes) -> tuple[int, bytes]:
+    """Run with stdin and stdout on a pseudo-terminal, answer a prompt; (exit code, output)."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [str(CMELOG_EXE), *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "NO_COLOR": "1", "TERM": "xterm-256color"},
+    )
+    os.close(follower)
+    out = b""
+    answered = False
+    try:
+        while True:
+            ready, _, _ = select.select([leader], [], [], 60)
+            if not ready:
+                break
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+            if not answered and b"?" in out:
+                os.write(leader, answer)
+                answered = True
+    finally:
+        os.close(leader)
+        proc.wait(timeout=60)
+    return proc.returncode, out
+
+
+def test_delete_asks_on_a_terminal(stocked: Run) -> None:
+    code, out = converse(["delete", "1"], b"n\n")
+    assert b"Delete entry 1 (2026-01-10, 'Grand rounds')?" in out
+    assert code != 0 and b"Nothing was deleted" in out
+    assert len(json.loads(stocked("list", "--json").stdout)) == 1
+    code, out = converse(["delete", "1"], b"y\n")
+    assert code == 0, out
+    assert b"Deleted entry 1" in out
+    assert json.loads(stocked("list", "--json").stdout) == []

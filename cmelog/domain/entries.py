@@ -191,15 +191,23 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
                 f"--credits {inp.credits.strip()} rounds to 0 Category 2 credits (claimed in "
                 "quarters of 0.25); nothing was stored."
             )
-    elif base is not None and inp.kind is None:
+    elif base is not None and (inp.kind is None or kind.credits is None):
         credits, minutes_stored = base.credits, base.minutes
         if category == 2 and credits % 25:
-            credits = round_to_quarter(credits)
+            rounded = round_to_quarter(credits)
+            messages.append(
+                f"Category 2 credits are claimed in quarters: {format_credits(credits)} -> "
+                f"{format_credits(rounded)} credits"
+            )
+            credits = rounded
+        if credits == 0:
+            raise UsageError(
+                f"The entry's {format_credits(base.credits)} credits round to 0 Category 2 "
+                "credits (claimed in quarters of 0.25); nothing was stored."
+            )
     elif kind.credits is not None:
         credits, minutes_stored = kind.credits, None
         messages.append(f"{kind.label}: {format_credits(credits)} credits")
-    elif base is not None:
-        credits, minutes_stored = base.credits, base.minutes
     else:
         raise UsageError("Give the amount with one of --credits, --minutes or --hours.")
     # provider

@@ -66,7 +66,10 @@ def rules_json(rules: Rules) -> dict[str, Any]:
                 "requirement_caps": {rid: _n(v) for rid, v in k.requirement_caps.items()},
                 "counts_toward": "all" if k.counts_toward_topics else "total",
                 "implied_topics": list(k.implied_topics),
+                "satisfies": k.satisfies,
+                "satisfies_within_days": k.satisfies_within_days,
                 "source": k.source,
+                "date": k.date.isoformat(),
             }
             for k in rules.kinds.values()
         ],

@@ -156,6 +156,13 @@ def attestations_table(items: Sequence[Attestation]) -> None:
     out.print(t)
 
 
+def _indented(out: Console, text: str, left: int) -> None:
+    """Print plain text wrapped with a hanging indent of `left` columns."""
+    from rich.padding import Padding
+
+    out.print(Padding(_safe(text), (0, 0, 0, left), expand=False))
+
+
 def requirements_text(rules: Rules) -> None:
     out = console()
     out.print(Text(f"{rules.name} ({rules.board})", style="bold"))
@@ -170,16 +177,16 @@ def requirements_text(rules: Rules) -> None:
         head = Text(f"{req.id}", style="bold")
         head.append(f"  {req.label}: {amount}, {req.scope}; applies to {req.applies.describe()}")
         out.print(head)
-        out.print(_safe(f"    {req.text}"))
+        _indented(out, f"{req.text}", 4)
         if req.topics:
-            out.print(f"    Counts: topics {', '.join(req.topics)}")
+            _indented(out, f"Counts: topics {', '.join(req.topics)}", 4)
         else:
             out.print("    Counts: every entry of the cycle, after caps")
         for cap in req.caps:
-            out.print(_safe(f"    Cap: {cap.label} ({cap.source})"))
+            _indented(out, f"Cap: {cap.label} ({cap.source})", 4)
         if req.attestation:
-            out.print(f"    May be met by an attestation: cmelog attest {req.id} ...")
-        out.print(_safe(f"    Source: {req.source}, {req.date.isoformat()}"))
+            _indented(out, f"May be met by an attestation: cmelog attest {req.id} ...", 4)
+        _indented(out, f"Source: {req.source}, {req.date.isoformat()}", 4)
     out.print()
     out.print(Text("Other ways to earn credit (--kind)", style="bold"))
     for k in rules.kinds.values():
@@ -202,7 +209,13 @@ def requirements_text(rules: Rules) -> None:
             bits.append("total only")
         if k.implied_topics:
             bits.append("counts toward " + ", ".join(k.implied_topics))
-        out.print(_safe(f"  {k.id}: {k.label}" + (f" ({'; '.join(bits)})" if bits else "")))
+        if k.satisfies and k.satisfies_within_days:
+            bits.append(
+                f"within {k.satisfies_within_days} days before the renewal date it satisfies "
+                f"the {k.satisfies} requirement"
+            )
+        _indented(out, f"{k.id}: {k.label}" + (f" ({'; '.join(bits)})" if bits else ""), 2)
+        _indented(out, f"  Source: {k.source}, {k.date.isoformat()}", 4)
     out.print()
     for a in rules.advice:
-        out.print(_safe(f"Note: {a}"))
+        _indented(out, f"Note: {a}", 0)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from cmelog.errors import CmelogError
@@ -29,8 +32,8 @@ def backup(ctx: Context, target: str) -> Path:
             certs = dest / "certificates"
             certs.mkdir(exist_ok=True)
             for f in sorted(logbook.certificates.iterdir()):
-                if f.is_file() and not f.name.startswith(".") and not (certs / f.name).exists():
-                    shutil.copy2(f, certs / f.name)
+                if f.is_file() and not f.name.startswith(".") and not _intact(certs / f.name):
+                    _copy_atomically(f, certs / f.name)
     except (OSError, sqlite3.Error) as exc:
         # backup_file copies into `<name>.tmp` and renames it: a failure must not leave it
         db_dest.with_name(db_dest.name + ".tmp").unlink(missing_ok=True)
@@ -39,3 +42,25 @@ def backup(ctx: Context, target: str) -> Path:
             f"Cannot write the backup {dest}: {why}; any earlier backup there is unchanged."
         ) from None
     return dest if folder else db_dest
+
+
+def _intact(path: Path) -> bool:
+    """A stored certificate is named by its SHA-256: one whose content matches is whole."""
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest() == path.name
+    except OSError:
+        return False
+
+
+def _copy_atomically(src: Path, dest: Path) -> None:
+    """Copy to a hidden temporary beside `dest`, then rename: never a partial certificate."""
+    fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=dest.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        shutil.copystat(src, tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
