@@ -69,7 +69,7 @@ def rules_json(rules: Rules) -> dict[str, Any]:
                 "satisfies": k.satisfies,
                 "satisfies_within_days": k.satisfies_within_days,
                 "source": k.source,
-                "date": k.date.isoformat(),
+                "date": k.date.isoformat() if k.date else None,
             }
             for k in rules.kinds.values()
         ],
