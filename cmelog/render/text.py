@@ -215,7 +215,8 @@ def requirements_text(rules: Rules) -> None:
                 f"the {k.satisfies} requirement"
             )
         _indented(out, f"{k.id}: {k.label}" + (f" ({'; '.join(bits)})" if bits else ""), 2)
-        _indented(out, f"  Source: {k.source}, {k.date.isoformat()}", 4)
+        dated = f", {k.date.isoformat()}" if k.date else ""
+        _indented(out, f"  Source: {k.source}{dated}", 4)
     out.print()
     for a in rules.advice:
         _indented(out, f"Note: {a}", 0)
