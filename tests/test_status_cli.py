@@ -420,7 +420,7 @@ def test_human_status_is_plain_text_when_not_a_terminal(jane: Cli) -> None:
     out = r.stdout
     assert "2026-06-15" in out and "2024-06-16" in out
     assert "2026-04-16" in out and "2026-05-16" in out
-    assert "Total credits" in out and "3 / 50" in out
+    assert "Total credits" in out and "3/50" in out
     assert "Next steps" in out
 
 

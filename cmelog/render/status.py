@@ -75,14 +75,18 @@ def status_text(rep: StatusReport) -> None:
     )
     out.print()
     t = Table(header_style="bold", show_edge=False, pad_edge=False, box=None)
-    t.add_column("Requirement", overflow="fold", min_width=18)
+    t.add_column("Requirement", overflow="fold", ratio=1)
     t.add_column("Progress", no_wrap=True)
     t.add_column("Credits", no_wrap=True)
-    t.add_column("", no_wrap=True)
+    t.add_column("Status", no_wrap=True)
+    scope = "cycle"
     for req in rep.evaluation.requirements:
+        if req.scope != scope:
+            scope = req.scope
+            t.add_row(Text("Once, any date:", style="italic"), "", "", "")
         progress, figures, state = requirement_cells(req)
-        label = req.label + (" (once)" if req.scope == "one-time" else "")
         style = "green" if state == "met" else ("dim" if state == "n/a" else "red bold")
+        label = ("  " if req.scope == "one-time" else "") + req.label
         t.add_row(_safe(label), progress, figures, Text(state, style=style))
     out.print(t)
     met_once = _met_once(rep)

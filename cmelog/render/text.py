@@ -113,7 +113,7 @@ def profile_text(p: Profile, renewal_line: str | None = None) -> None:
     out.print(t)
 
 
-def bar(earned: int, required: int, width: int = 20) -> str:
+def bar(earned: int, required: int, width: int = 12) -> str:
     if required <= 0:
         return "#" * width
     filled = min(width, earned * width // required)
@@ -124,11 +124,11 @@ def requirement_cells(r: RequirementResult) -> tuple[str, str, str]:
     """(progress, figures, state)"""
     if not r.applies:
         return ("", "does not apply", "n/a")
-    state = "met" if r.met else "MISSING"
+    state = "met" if r.met else "missing"
     if r.required is None:
         return ("", "training", state)
     earned = r.earned or 0
-    figures = f"{short_credits(earned)} / {short_credits(r.required)}"
+    figures = f"{short_credits(earned)}/{short_credits(r.required)}"
     attested = any(m.kind == "attestation" for m in r.met_by or ())
     if r.met and r.remaining and attested:
         return (bar(r.required, r.required), "met by attestation", state)
