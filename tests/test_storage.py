@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -27,7 +28,7 @@ def snapshot(path: Path) -> tuple[bytes, int, list[str]]:
 
 
 def user_version(path: Path) -> int:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
     try:
         return int(con.execute("PRAGMA user_version").fetchone()[0])
     finally:
@@ -293,3 +294,34 @@ def test_empty_sqlite_db_is_adopted(cli: Cli, db_path: Path) -> None:
     result = cli(*JANE)
     assert result.exit_code == 0, result.stderr
     assert user_version(db_path) == dbmod.SCHEMA_VERSION
+
+
+# ---------------------------------------------------------------------------- awkward paths
+
+
+@pytest.mark.parametrize("folder", ["C# notes", "100%41 done", "why?", "a&b=c", "sp ace"])
+def test_logbook_path_with_uri_characters(cli: Cli, tmp_path: Path, folder: str) -> None:
+    """Characters that mean something in a URI are plain file-name characters here."""
+    path = tmp_path / folder / "cmelog.db"
+    for args in (JANE, ["add", "Kept", *ADD], ["list", "--json"]):
+        result = cli("--db", str(path), *args)
+        assert result.exit_code == 0, (args, result.stderr)
+    assert json.loads(result.stdout)[0]["title"] == "Kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder]  # no stray files
+    assert sorted(p.name for p in path.parent.iterdir()) == ["cmelog.db"]
+    assert user_version(path) == dbmod.SCHEMA_VERSION
+
+
+def test_wal_mode_db_of_another_program_gets_no_side_files(cli: Cli, db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("CREATE TABLE notes (text TEXT)")
+    con.execute("INSERT INTO notes VALUES ('mine')")
+    con.commit()
+    con.close()
+    before = snapshot(db_path)
+    assert before[2] == ["cmelog.db"]
+    one_sentence(cli("list"), 1, "another program")
+    one_sentence(cli(*JANE), 1, "another program")
+    assert snapshot(db_path) == before

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -51,6 +52,13 @@ def certificates_dir(db_path: Path) -> Path:
     return db_path.parent / "certificates"
 
 
+def _ro_uri(path: Path, *, immutable: bool = False) -> str:
+    """A read-only SQLite URI; the path is percent-encoded (#, ? and % are file-name characters)."""
+    from urllib.parse import quote
+
+    return f"file:{quote(path.as_posix())}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
 def _not_cmelog(path: Path, why: str) -> CmelogError:
     return CmelogError(
         f"{path} is not a cmelog logbook ({why}); nothing was changed. "
@@ -63,27 +71,50 @@ def _inspect(path: Path) -> tuple[int, int, bool]:
     """(application_id, user_version, has_tables) read without writing anything."""
     try:
         with path.open("rb") as fh:
-            header = fh.read(16)
+            header = fh.read(100)
     except OSError as exc:
         raise CmelogError(f"Cannot read the logbook {path}: {exc.strerror}.") from None
-    if header != SQLITE_HEADER:
+    if header[:16] != SQLITE_HEADER:
         raise _not_cmelog(path, "not an SQLite database")
-    uri = f"file:{path.as_posix()}?mode=ro"
-    try:
-        con = sqlite3.connect(uri, uri=True, timeout=busy_seconds())
+    # A WAL-mode file with an empty log is read alone (immutable), so that SQLite creates no
+    # -wal/-shm files beside a database that may belong to another program.
+    wal = path.with_name(path.name + "-wal")
+    quiet = len(header) > 18 and header[18] == 2 and not (wal.exists() and wal.stat().st_size)
+    uri = _ro_uri(path, immutable=quiet)
+    journal = path.with_name(path.name + "-journal")
+    for attempt in (1, 2):
         try:
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            con = sqlite3.connect(uri, uri=True, timeout=busy_seconds())
+            try:
+                app_id = con.execute("PRAGMA application_id").fetchone()[0]
+                version = con.execute("PRAGMA user_version").fetchone()[0]
+                tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            finally:
+                con.close()
+            return int(app_id), int(version), bool(tables)
+        except sqlite3.DatabaseError as exc:
+            if "locked" in str(exc):
+                raise CmelogError(
+                    f"The logbook {path} is locked by another program; try again."
+                ) from None
+            if attempt == 1 and "readonly" in str(exc) and journal.exists():
+                # a hot journal left by a crash mid-write: only a read-write connection may
+                # roll it back, which restores the last committed state; then look again
+                _roll_back_hot_journal(path)
+                continue
+            raise _not_cmelog(path, f"unreadable: {exc}") from None
+    raise AssertionError("unreachable")
+
+
+def _roll_back_hot_journal(path: Path) -> None:
+    try:
+        con = sqlite3.connect(path, timeout=busy_seconds())
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        if "locked" in str(exc):
-            raise CmelogError(
-                f"The logbook {path} is locked by another program; try again."
-            ) from None
         raise _not_cmelog(path, f"unreadable: {exc}") from None
-    return int(app_id), int(version), bool(tables)
 
 
 def _create_file(path: Path) -> None:
@@ -100,19 +131,34 @@ def _create_file(path: Path) -> None:
 def backup_file(src: Path, dest: Path) -> None:
     """A consistent copy through SQLite's backup API (safe while the logbook is in use)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".tmp")
-    source = sqlite3.connect(f"file:{src.as_posix()}?mode=ro", uri=True, timeout=busy_seconds())
+    fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    os.close(fd)  # mkstemp creates it with mode 0600
+    tmp = Path(name)
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        os.close(fd)
-        target = sqlite3.connect(tmp)
+        source = sqlite3.connect(_ro_uri(src), uri=True, timeout=busy_seconds())
         try:
-            source.backup(target)
+            # hold a read transaction first: waiting for it honours the busy timeout, and
+            # while it is held no writer can commit, so the copy cannot spin on a lock
+            source.execute("BEGIN")
+            source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            target = sqlite3.connect(tmp)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
         finally:
-            target.close()
-    finally:
-        source.close()
-    os.replace(tmp, dest)
+            source.close()
+        os.replace(tmp, dest)
+    except sqlite3.OperationalError as exc:
+        tmp.unlink(missing_ok=True)
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise CmelogError(
+                f"The logbook {src} is locked by another program; try again."
+            ) from None
+        raise
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 class Logbook:
@@ -151,18 +197,17 @@ class Logbook:
 
     def raw(self) -> sqlite3.Connection:
         """A plain sqlite3 connection (read-only) for fast aggregate reads."""
-        return sqlite3.connect(
-            f"file:{self.path.as_posix()}?mode=ro", uri=True, timeout=busy_seconds()
-        )
+        return sqlite3.connect(_ro_uri(self.path), uri=True, timeout=busy_seconds())
 
 
 def _make_engine(path: Path) -> Engine:
     from sqlalchemy import event
+    from sqlalchemy.engine import URL
     from sqlalchemy.pool import NullPool
     from sqlmodel import create_engine
 
     engine = create_engine(
-        f"sqlite:///{path.as_posix()}",
+        URL.create("sqlite", database=str(path)),  # no URL parsing: '?' or '#' in a name is fine
         connect_args={"timeout": busy_seconds()},
         poolclass=NullPool,
     )
