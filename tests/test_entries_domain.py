@@ -299,3 +299,30 @@ def test_edit_to_a_category2_kind_rounds_to_quarters() -> None:
 def test_edit_to_category2_refuses_credits_rounding_to_zero() -> None:
     base = Entry(**{**stored().__dict__, "credits": 10, "minutes": None})
     assert "0" in refused(base=base, category="2")
+
+
+def test_edit_kind_to_teaching_recomputes_credits_from_the_stored_time() -> None:
+    """An entry logged as time and re-kinded as teaching earns 2 credits per hour presented."""
+    from cmelog.domain.entries import EntryInput, build_entry
+    from cmelog.rules import load_rules
+
+    rules = load_rules("MA")
+    today = date(2026, 1, 10)
+    first = build_entry(
+        EntryInput(
+            title="Grand rounds talk",
+            date="2025-05-01",
+            category="1",
+            minutes="90",
+            provider="BIDMC",
+        ),
+        rules,
+        today,
+    ).entry
+    assert first.credits == 150
+    edited = build_entry(EntryInput(kind="teaching"), rules, today, base=first)
+    assert edited.entry.credits == 300
+    assert edited.entry.minutes == "90"
+    assert any("2 credits per hour" in m for m in edited.messages)
+    back = build_entry(EntryInput(kind="activity"), rules, today, base=edited.entry)
+    assert back.entry.credits == 150

@@ -164,6 +164,14 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
         raise UsageError("--category is missing; give 1 (AMA PRA Category 1) or 2 (Category 2).")
     # amount
     minutes = _time_minutes(inp)
+    if (
+        minutes is None
+        and inp.credits is None
+        and base is not None
+        and base.minutes is not None
+        and rules.kinds.get(base.kind, kind).credits_per_hour != kind.credits_per_hour
+    ):
+        minutes = Fraction(Decimal(base.minutes))  # the stored time, at the new kind's rate
     minutes_stored: str | None
     if minutes is not None:
         credits = credits_from_minutes(minutes, kind.credits_per_hour)
