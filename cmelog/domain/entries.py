@@ -101,6 +101,22 @@ def _time_minutes(inp: EntryInput) -> Fraction | None:
     return None
 
 
+def _category2_quarters(credits: int, category: int, messages: list[str], what: str) -> int:
+    """Category 2 credits are claimed in quarters: round (and say so); refuse a zero."""
+    if category == 2 and credits % 25:
+        rounded = round_to_quarter(credits)
+        messages.append(
+            f"Category 2 credits are claimed in quarters: {format_credits(credits)} -> "
+            f"{format_credits(rounded)} credits"
+        )
+        credits = rounded
+    if credits == 0:
+        raise UsageError(
+            f"{what} 0 Category 2 credits once rounded to quarters of 0.25; nothing was stored."
+        )
+    return credits
+
+
 def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None = None) -> Built:
     """Validate `inp` (a new entry, or changes to `base`) into an Entry with id of `base` or 0."""
     messages: list[str] = []
@@ -185,34 +201,18 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
             )
     elif inp.credits is not None:
         value: Decimal = parse_decimal(inp.credits, "--credits")
-        credits = credits_from_decimal(value)
+        credits = _category2_quarters(
+            credits_from_decimal(value), category, messages, f"--credits {inp.credits.strip()} is"
+        )
         minutes_stored = None
-        if category == 2 and credits % 25:
-            rounded = round_to_quarter(credits)
-            messages.append(
-                f"Category 2 credits are claimed in quarters: {format_credits(credits)} -> "
-                f"{format_credits(rounded)} credits"
-            )
-            credits = rounded
-        if credits == 0:
-            raise UsageError(
-                f"--credits {inp.credits.strip()} rounds to 0 Category 2 credits (claimed in "
-                "quarters of 0.25); nothing was stored."
-            )
     elif base is not None and (inp.kind is None or kind.credits is None):
-        credits, minutes_stored = base.credits, base.minutes
-        if category == 2 and credits % 25:
-            rounded = round_to_quarter(credits)
-            messages.append(
-                f"Category 2 credits are claimed in quarters: {format_credits(credits)} -> "
-                f"{format_credits(rounded)} credits"
-            )
-            credits = rounded
-        if credits == 0:
-            raise UsageError(
-                f"The entry's {format_credits(base.credits)} credits round to 0 Category 2 "
-                "credits (claimed in quarters of 0.25); nothing was stored."
-            )
+        minutes_stored = base.minutes
+        credits = _category2_quarters(
+            base.credits,
+            category,
+            messages,
+            f"The entry's {format_credits(base.credits)} credits are",
+        )
     elif kind.credits is not None:
         credits, minutes_stored = kind.credits, None
         messages.append(f"{kind.label}: {format_credits(credits)} credits")

@@ -33,9 +33,14 @@ def _duplicate_error(dup: Entry) -> UsageError:
     )
 
 
-def add_entry(
-    ctx: Context, inp: EntryInput, certificate: str | None, allow_duplicate: bool
+def _save(
+    ctx: Context,
+    entry_id: int | None,
+    inp: EntryInput,
+    certificate: str | None,
+    allow_duplicate: bool,
 ) -> Saved:
+    """Add (entry_id None) or edit an entry in one transaction, with its certificate."""
     from cmelog.storage import repo
 
     cert_path = check_certificate(certificate) if certificate else None
@@ -44,20 +49,29 @@ def add_entry(
     try:
         with logbook.session(write=True) as s:
             profile = require_profile(s)
-            built: Built = build_entry(inp, rules_for(profile), ctx.today)
+            base = None
+            if entry_id is not None and (base := repo.get_entry(s, entry_id)) is None:
+                raise not_found(entry_id)
+            built: Built = build_entry(inp, rules_for(profile), ctx.today, base)
             entry = built.entry
-            if not allow_duplicate and (dup := repo.find_duplicate(s, entry)):
+            if not allow_duplicate and (dup := repo.find_duplicate(s, entry, exclude_id=entry_id)):
                 raise _duplicate_error(dup)
             if cert_path is not None:
                 stored = store_certificate(cert_path, logbook.certificates)
                 entry = dataclasses.replace(
                     entry, certificate_sha256=stored.sha256, certificate_name=stored.name
                 )
-            saved = repo.add_entry(s, entry)
+            saved = repo.add_entry(s, entry) if base is None else repo.update_entry(s, entry)
     except BaseException:
         discard(stored)
         raise
     return Saved(saved, built.messages)
+
+
+def add_entry(
+    ctx: Context, inp: EntryInput, certificate: str | None, allow_duplicate: bool
+) -> Saved:
+    return _save(ctx, None, inp, certificate, allow_duplicate)
 
 
 def not_found(entry_id: int) -> CmelogError:
@@ -80,31 +94,7 @@ def show_entry(ctx: Context, entry_id: int) -> Entry:
 def edit_entry(
     ctx: Context, entry_id: int, inp: EntryInput, certificate: str | None, allow_duplicate: bool
 ) -> Saved:
-    from cmelog.storage import repo
-
-    cert_path = check_certificate(certificate) if certificate else None
-    logbook = ctx.logbook()
-    stored: StoredCertificate | None = None
-    try:
-        with logbook.session(write=True) as s:
-            profile = require_profile(s)
-            base = repo.get_entry(s, entry_id)
-            if base is None:
-                raise not_found(entry_id)
-            built = build_entry(inp, rules_for(profile), ctx.today, base)
-            entry = built.entry
-            if not allow_duplicate and (dup := repo.find_duplicate(s, entry, exclude_id=entry_id)):
-                raise _duplicate_error(dup)
-            if cert_path is not None:
-                stored = store_certificate(cert_path, logbook.certificates)
-                entry = dataclasses.replace(
-                    entry, certificate_sha256=stored.sha256, certificate_name=stored.name
-                )
-            saved = repo.update_entry(s, entry)
-    except BaseException:
-        discard(stored)
-        raise
-    return Saved(saved, built.messages)
+    return _save(ctx, entry_id, inp, certificate, allow_duplicate)
 
 
 def delete_entry(ctx: Context, entry_id: int, confirm: object = None) -> Entry:
