@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import cmelog
 from tests.conftest import CMELOG_EXE, JANE
 
@@ -71,10 +73,31 @@ def test_version_loads_no_heavy_library(tmp_path: Path) -> None:
 
 
 def test_measurement_sees_the_database_layer_when_it_is_used(tmp_path: Path) -> None:
-    """Control: a command that opens a logbook does load SQLAlchemy, and importtime shows it."""
+    """Control: a command that writes the logbook does load SQLAlchemy, and importtime shows it."""
     env = _env(tmp_path)
     init = subprocess.run([str(CMELOG_EXE), *JANE], capture_output=True, text=True, env=env)
     assert init.returncode == 0, init.stderr
-    modules, proc = imported_modules(["list", "--json"], tmp_path)
+    add = ["add", "Control", "--date", "2025-01-02", "--category", "2", "--credits", "1"]
+    modules, proc = imported_modules(add, tmp_path)
     assert proc.returncode == 0
     assert "sqlalchemy" in modules
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "--as-of", "2026-01-10"],
+        ["list", "--json"],
+        ["show", "1"],
+        ["profile", "--json"],
+    ],
+)
+def test_read_only_commands_do_not_load_sqlalchemy(tmp_path: Path, args: list[str]) -> None:
+    """Reads run in plain SQL on a read-only connection: no SQLAlchemy start-up cost."""
+    env = _env(tmp_path)
+    for cmd in (JANE, ["add", "A", "--date", "2025-01-02", "--category", "2", "--credits", "1"]):
+        done = subprocess.run([str(CMELOG_EXE), *cmd], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+    modules, proc = imported_modules(args, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "sqlalchemy" not in modules and "sqlmodel" not in modules

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from cmelog.cli import app
 from cmelog.domain.model import Entry
 from cmelog.rules import load_rules
-from cmelog.storage import repo
+from cmelog.storage import reads, repo
 from cmelog.storage.db import open_logbook
 from tests.conftest import JANE
 
@@ -531,7 +531,7 @@ def _seed(
     try:
         with logbook.session(write=True) as s:
             repo.add_entries(s, entries)
-            profile = repo.get_profile(s)
+            profile = reads.get_profile(s)
             assert profile is not None
             repo.save_profile(
                 s,

@@ -62,8 +62,8 @@ def add_attestation(
 
 
 def list_attestations(ctx: Context) -> list[Attestation]:
-    from cmelog.storage import repo
+    from cmelog.storage import reads
 
-    with ctx.logbook().session() as s:
+    with ctx.logbook().reader() as s:
         require_profile(s)
-        return repo.list_attestations(s)
+        return reads.list_attestations(s)

@@ -16,7 +16,7 @@ def write_calendar(ctx: Context, output: str, as_of: str | None) -> Path:
     from cmelog.services.remind import renewal_at
 
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
-    with ctx.logbook().session() as s:
+    with ctx.logbook().reader() as s:
         profile = require_profile(s)
     renewal = renewal_at(profile, today, as_of)
     data = render_ics(renewal, license=profile.license, name=profile.name, version=__version__)

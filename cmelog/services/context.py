@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cmelog.errors import NoProfileError
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from cmelog.domain.model import Profile
     from cmelog.domain.rules import Rules
     from cmelog.storage.db import Logbook
@@ -37,13 +35,14 @@ class Context:
         return self._logbook
 
 
-def require_profile(s: Session) -> Profile:
-    from cmelog.storage import repo
+def require_profile(c: Any) -> Profile:
+    """The profile, read through a reader connection or a session; exit 1 without one."""
+    from cmelog.storage import reads
 
-    profile = repo.get_profile(s)
+    profile = reads.get_profile(c)
     if profile is None:
-        bind = s.get_bind()
-        raise NoProfileError(getattr(getattr(bind, "url", None), "database", None))
+        row = reads.connection(c).execute("PRAGMA database_list").fetchone()
+        raise NoProfileError(row[2] if row else None)
     return profile
 
 

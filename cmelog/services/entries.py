@@ -41,7 +41,7 @@ def _save(
     allow_duplicate: bool,
 ) -> Saved:
     """Add (entry_id None) or edit an entry in one transaction, with its certificate."""
-    from cmelog.storage import repo
+    from cmelog.storage import reads, repo
 
     cert_path = check_certificate(certificate) if certificate else None
     logbook = ctx.logbook()
@@ -50,11 +50,11 @@ def _save(
         with logbook.session(write=True) as s:
             profile = require_profile(s)
             base = None
-            if entry_id is not None and (base := repo.get_entry(s, entry_id)) is None:
+            if entry_id is not None and (base := reads.get_entry(s, entry_id)) is None:
                 raise not_found(entry_id)
             built: Built = build_entry(inp, rules_for(profile), ctx.today, base)
             entry = built.entry
-            if not allow_duplicate and (dup := repo.find_duplicate(s, entry, exclude_id=entry_id)):
+            if not allow_duplicate and (dup := reads.find_duplicate(s, entry, exclude_id=entry_id)):
                 raise _duplicate_error(dup)
             if cert_path is not None:
                 stored = store_certificate(cert_path, logbook.certificates)
@@ -81,11 +81,11 @@ def not_found(entry_id: int) -> CmelogError:
 
 
 def show_entry(ctx: Context, entry_id: int) -> Entry:
-    from cmelog.storage import repo
+    from cmelog.storage import reads
 
-    with ctx.logbook().session() as s:
+    with ctx.logbook().reader() as s:
         require_profile(s)
-        entry = repo.get_entry(s, entry_id)
+        entry = reads.get_entry(s, entry_id)
         if entry is None:
             raise not_found(entry_id)
         return entry
@@ -99,11 +99,11 @@ def edit_entry(
 
 def delete_entry(ctx: Context, entry_id: int, confirm: object = None) -> Entry:
     """Delete after `confirm(entry) -> bool` (when given) agrees."""
-    from cmelog.storage import repo
+    from cmelog.storage import reads, repo
 
     with ctx.logbook().session(write=True) as s:
         require_profile(s)
-        entry = repo.get_entry(s, entry_id)
+        entry = reads.get_entry(s, entry_id)
         if entry is None:
             raise not_found(entry_id)
         if callable(confirm) and not confirm(entry):
@@ -129,7 +129,7 @@ def list_entries(
     as_of: str | None = None,
 ) -> Listing:
     from cmelog.domain.cycles import renewal_status
-    from cmelog.storage import repo
+    from cmelog.storage import reads
 
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
     if cycle not in ("current", "previous", "all"):
@@ -137,7 +137,7 @@ def list_entries(
     d_from = parse_date(start, ctx.today, "--from") if start else None
     d_to = parse_date(end, ctx.today, "--to") if end else None
     cat = parse_category(category) if category is not None else None
-    with ctx.logbook().session() as s:
+    with ctx.logbook().reader() as s:
         profile = require_profile(s)
         rules = rules_for(profile)
         slug = check_slug(topic, rules.topics, "topic", "--topic") if topic else None
@@ -153,7 +153,7 @@ def list_entries(
         if window is not None:
             lo = max(lo, window.start) if lo else window.start
             hi = min(hi, window.end) if hi else window.end
-        entries = repo.list_entries(s, start=lo, end=hi, category=cat, topic=slug)
+        entries = reads.list_entries(s, start=lo, end=hi, category=cat, topic=slug)
         return Listing(entries, renewal)
 
 

@@ -30,10 +30,10 @@ def build_report(ctx: Context, today: date) -> tuple[AuditReport, list[Path]]:
     """The report, and the certificate files of every entry and attestation it shows."""
     from cmelog.domain.cycles import renewal_status
     from cmelog.services.status import evaluate_window
-    from cmelog.storage import repo
+    from cmelog.storage import reads
 
     logbook = ctx.logbook()
-    with logbook.session() as s:
+    with logbook.reader() as s:
         profile = require_profile(s)
         rules = rules_for(profile)
         renewal = renewal_status(profile, today)
@@ -44,17 +44,17 @@ def build_report(ctx: Context, today: date) -> tuple[AuditReport, list[Path]]:
             if window is None:
                 continue
             ev = evaluate_window(s, rules, profile, window, detail=True)
-            entries = repo.list_entries(s, start=window.start, end=window.end)
+            entries = reads.list_entries(s, start=window.start, end=window.end)
             cycles.append(ReportCycle(label, window, ev, tuple(entries)))
             evaluations.append(ev)
-        attestations = {a.id: a for a in repo.list_attestations(s)}
+        attestations = {a.id: a for a in reads.list_attestations(s)}
         one_time: list[OneTimeEvidence] = []
         current_ev = evaluations[0]
         for result in current_ev.requirements:
             if result.scope != "one-time":
                 continue
             met_by = result.met_by or ()
-            entries_met = [repo.get_entry(s, m.id) for m in met_by if m.kind == "entry"]
+            entries_met = [reads.get_entry(s, m.id) for m in met_by if m.kind == "entry"]
             one_time.append(
                 OneTimeEvidence(
                     requirement_id=result.id,

@@ -86,7 +86,7 @@ def _opt(row: dict[str, str], key: str) -> str | None:
 
 
 def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
-    from cmelog.storage import repo
+    from cmelog.storage import reads
 
     path = Path(file).expanduser()
     rows, _columns = _read_rows(path)
@@ -151,7 +151,7 @@ def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
                 f"row{'s' if len(errors) != 1 else ''}; nothing was stored):\n  "
                 + "\n  ".join(errors)
             )
-        stored = repo.duplicate_keys(s)
+        stored = reads.duplicate_keys(s)
         fresh: list[Entry] = []
         skipped = 0
         for e in entries:

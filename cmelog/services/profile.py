@@ -93,15 +93,15 @@ def _build(inp: ProfileInput, today: date, base: Profile | None) -> Profile:
 
 
 def init_profile(ctx: Context, inp: ProfileInput) -> Profile:
-    from cmelog.storage import repo
+    from cmelog.storage import reads, repo
     from cmelog.storage.db import open_logbook
 
     profile = _build(inp, ctx.today, None)
     path = ctx.path
     if path.exists() and path.stat().st_size > 0:
         logbook = open_logbook(path)
-        with logbook.session() as s:
-            if repo.get_profile(s) is not None:
+        with logbook.reader() as s:
+            if reads.get_profile(s) is not None:
                 raise CmelogError(
                     f"The logbook {path} already has a profile; "
                     "use `cmelog profile set` to change it.",
@@ -109,7 +109,7 @@ def init_profile(ctx: Context, inp: ProfileInput) -> Profile:
                 )
     logbook = ctx.logbook(create=True)
     with logbook.session(write=True) as s:
-        if repo.get_profile(s) is not None:
+        if reads.get_profile(s) is not None:
             raise CmelogError(
                 f"The logbook {path} already has a profile; use `cmelog profile set` to change it."
             )
@@ -118,7 +118,7 @@ def init_profile(ctx: Context, inp: ProfileInput) -> Profile:
 
 
 def show_profile(ctx: Context) -> Profile:
-    with ctx.logbook().session() as s:
+    with ctx.logbook().reader() as s:
         return require_profile(s)
 
 

@@ -39,7 +39,7 @@ def renewal_at(profile: Profile, today: date, as_of: str | None) -> Renewal:
 def remind(ctx: Context, as_of: str | None, days: int, every: bool) -> str | None:
     """The reminder to print, or None for silence; records the milestone spoken."""
     from cmelog.services.status import evaluate_window
-    from cmelog.storage import repo
+    from cmelog.storage import reads, repo
 
     if days < 0:
         raise UsageError(f"--days {days} is negative; give a number of days, 0 or more.")
@@ -49,7 +49,7 @@ def remind(ctx: Context, as_of: str | None, days: int, every: bool) -> str | Non
     with ctx.logbook().session(write=True) as s:
         profile = require_profile(s)
         renewal = renewal_at(profile, today, as_of)
-        sent = repo.reminders_sent(s, renewal.renewal_date)
+        sent = reads.reminders_sent(s, renewal.renewal_date)
         milestone = should_speak(renewal.days_until_renewal, days, sent, every)
         if milestone is None:
             return None

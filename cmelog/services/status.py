@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
 from cmelog.domain.dates import parse_date
 from cmelog.domain.engine import evaluate, is_plain
 from cmelog.domain.model import Attestation, CycleWindow, Entry, Evaluation, Profile, Renewal
 from cmelog.domain.plan import next_steps
-from cmelog.domain.rules import Requirement, Rules
+from cmelog.domain.rules import Rules
 from cmelog.services.context import Context, require_profile, rules_for
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -32,18 +29,18 @@ class StatusReport:
 
 
 def evaluate_window(
-    s: Session, rules: Rules, profile: Profile, window: CycleWindow, *, detail: bool
+    s: Any, rules: Rules, profile: Profile, window: CycleWindow, *, detail: bool
 ) -> Evaluation:
     """Evaluate one cycle. Without `detail`, plain activities are summed in SQL per topic set."""
-    from cmelog.storage import repo
+    from cmelog.storage import reads
 
     capped = [k.id for k in rules.kinds.values() if not is_plain(k)]
     # kinds stored but unknown to these rules (e.g. dropped from a later rules file) count as
     # activities (engine.kind_of), so they are summed with the plain ones
-    stored = [] if detail else _stored_kinds(s)
+    stored = [] if detail else reads.stored_kinds(s)
     plain = [k for k in stored if k not in capped]
     if detail:
-        entries = repo.list_entries(s, start=window.start, end=window.end)
+        entries = reads.list_entries(s, start=window.start, end=window.end)
     else:
         entries = [
             Entry(
@@ -53,17 +50,17 @@ def evaluate_window(
                 credits=credits,
                 category=1,
                 kind=kind,
-                topics=repo.topics_from_db(topics),
+                topics=reads.topics_from_db(topics),
             )
             for i, (kind, topics, credits, _n) in enumerate(
-                repo.aggregate_plain(s, window.start, window.end, plain)
+                reads.aggregate_plain(s, window.start, window.end, plain)
             )
         ]
-        entries += repo.list_entries(s, start=window.start, end=window.end, kinds=capped)
+        entries += reads.list_entries(s, start=window.start, end=window.end, kinds=capped)
     year_capped = [k.id for k in rules.kinds.values() if k.year_cap is not None]
     year_start = date(window.start.year, 1, 1)
     year_prior = (
-        repo.list_entries(
+        reads.list_entries(
             s, start=year_start, end=window.start - timedelta(days=1), kinds=year_capped
         )
         if year_start < window.start
@@ -71,13 +68,9 @@ def evaluate_window(
     )
     one_time: Sequence[Entry] | dict[str, Sequence[Entry]]
     if detail:
-        one_time = repo.list_entries(s, topics_any=sorted(rules.one_time_topics))
+        one_time = reads.list_entries(s, topics_any=sorted(rules.one_time_topics))
     else:
-        one_time = {
-            req.id: one_time_pool(s, rules, req, stored)
-            for req in rules.requirements
-            if req.scope == "one-time"
-        }
+        one_time = one_time_pools(s, rules, stored)
     return evaluate(
         rules,
         profile,
@@ -85,55 +78,57 @@ def evaluate_window(
         entries,
         year_prior=year_prior,
         one_time_entries=one_time,
-        attestations=repo.list_attestations(s),
+        attestations=reads.list_attestations(s),
     )
 
 
-def _stored_kinds(s: Session) -> list[str]:
-    """Every kind slug in the logbook, known to the rules or not (one indexed scan)."""
-    from sqlmodel import col, select
-
-    from cmelog.storage.models import EntryRow
-
-    return list(s.exec(select(EntryRow.kind).distinct().order_by(col(EntryRow.kind))).all())
-
-
-def one_time_pool(
-    s: Session, rules: Rules, req: Requirement, stored_kinds: Sequence[str]
-) -> list[Entry]:
-    """The entries that meet a one-time requirement, plus one aggregate of all the others.
+def one_time_pools(s: Any, rules: Rules, stored_kinds: Sequence[str]) -> dict[str, Sequence[Entry]]:
+    """Per one-time requirement: the entries that meet it, plus one aggregate of the others.
 
     `stored_kinds`: the kinds in the logbook; those the rules do not know count as activities.
     """
-    from cmelog.storage import repo
+    from cmelog.storage import reads
 
-    prefix, rest = repo.one_time_prefix(
+    queries = [
+        reads.OneTimeQuery(
+            id=req.id,
+            topics=req.topics,
+            implied_by_kinds=[
+                k.id for k in rules.kinds.values() if set(k.implied_topics) & set(req.topics)
+            ],
+            required=req.required,
+        )
+        for req in rules.requirements
+        if req.scope == "one-time"
+    ]
+    found = reads.one_time_prefixes(
         s,
-        topics=req.topics,
-        implied_by_kinds=[
-            k.id for k in rules.kinds.values() if set(k.implied_topics) & set(req.topics)
-        ],
+        queries,
         counting_kinds=[
             k for k in stored_kinds if k not in rules.kinds or rules.kinds[k].counts_toward_topics
         ],
         max_per_entry={
             k.id: k.max_per_entry for k in rules.kinds.values() if k.max_per_entry is not None
         },
-        required=req.required,
     )
-    if rest:
-        prefix.append(
-            Entry(id=-1, title="", date=date.max, credits=rest, category=1, topics=req.topics[:1])
-        )
-    return prefix
+    pools: dict[str, Sequence[Entry]] = {}
+    for q in queries:
+        prefix, rest = found[q.id]
+        if rest:
+            aggregate = Entry(
+                id=-1, title="", date=date.max, credits=rest, category=1, topics=tuple(q.topics[:1])
+            )
+            prefix = [*prefix, aggregate]
+        pools[q.id] = prefix
+    return pools
 
 
 def status(ctx: Context, as_of: str | None, *, explain: bool) -> StatusReport:
     from cmelog.domain.cycles import renewal_status
-    from cmelog.storage import repo
+    from cmelog.storage import reads
 
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
-    with ctx.logbook().session() as s:
+    with ctx.logbook().reader() as s:
         profile = require_profile(s)
         rules = rules_for(profile)
         renewal = renewal_status(profile, today)
@@ -142,10 +137,10 @@ def status(ctx: Context, as_of: str | None, *, explain: bool) -> StatusReport:
         entries = {
             m.id: e
             for m in met_by
-            if m.kind == "entry" and (e := repo.get_entry(s, m.id)) is not None
+            if m.kind == "entry" and (e := reads.get_entry(s, m.id)) is not None
         }
         wanted = {m.id for m in met_by if m.kind == "attestation"}
-        attestations = {a.id: a for a in repo.list_attestations(s) if a.id in wanted}
+        attestations = {a.id: a for a in reads.list_attestations(s) if a.id in wanted}
     if not explain:
         ev = replace(ev, requirements=tuple(replace(r, contributions=()) for r in ev.requirements))
     steps = tuple(next_steps(rules, renewal, ev))
@@ -161,10 +156,10 @@ def requirements(ctx: Context) -> Rules:
     if not path.exists():
         return load_rules("MA")
     try:
-        with ctx.logbook().session() as s:
-            from cmelog.storage import repo
+        with ctx.logbook().reader() as s:
+            from cmelog.storage import reads
 
-            profile = repo.get_profile(s)
+            profile = reads.get_profile(s)
     except NoProfileError:
         profile = None
     return rules_for(profile)

@@ -161,16 +161,51 @@ def backup_file(src: Path, dest: Path) -> None:
         raise
 
 
-class Logbook:
-    """An open logbook: path plus a SQLAlchemy engine. Use `session(write=...)`."""
+def _locked_or_unusable(path: Path, text: str) -> CmelogError:
+    if "locked" in text or "busy" in text:
+        return CmelogError(
+            f"The logbook {path} is locked by another program; try again in a moment."
+        )
+    if "readonly" in text or "read-only" in text:
+        return CmelogError(f"The logbook {path} is read-only; nothing was changed.")
+    return CmelogError(f"The logbook {path} could not be used: {text}.")
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+
+class Logbook:
+    """An open logbook. `reader()` for read-only work (plain sqlite3, no SQLAlchemy import);
+    `session(write=...)` for a SQLModel transaction (the engine is made on first use)."""
+
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.engine = engine
+        self._engine: Engine | None = None
 
     @property
     def certificates(self) -> Path:
         return certificates_dir(self.path)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = _make_engine(self.path)
+        return self._engine
+
+    @contextmanager
+    def reader(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction on a read-only connection: a consistent view, never a write."""
+        try:
+            con = sqlite3.connect(_ro_uri(self.path), uri=True, timeout=busy_seconds())
+        except sqlite3.Error as exc:
+            raise _locked_or_unusable(self.path, str(exc)) from None
+        try:
+            con.isolation_level = None
+            con.execute("BEGIN")
+            yield con
+        except sqlite3.OperationalError as exc:
+            raise _locked_or_unusable(self.path, str(exc)) from None
+        finally:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            con.close()
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
@@ -184,20 +219,9 @@ class Logbook:
                 yield s
                 s.commit()
         except OperationalError as exc:
-            text = str(exc.orig) if exc.orig else str(exc)
-            if "locked" in text or "busy" in text:
-                raise CmelogError(
-                    f"The logbook {self.path} is locked by another program; try again in a moment."
-                ) from None
-            if "readonly" in text or "read-only" in text:
-                raise CmelogError(
-                    f"The logbook {self.path} is read-only; nothing was changed."
-                ) from None
-            raise CmelogError(f"The logbook {self.path} could not be used: {text}.") from None
-
-    def raw(self) -> sqlite3.Connection:
-        """A plain sqlite3 connection (read-only) for fast aggregate reads."""
-        return sqlite3.connect(_ro_uri(self.path), uri=True, timeout=busy_seconds())
+            raise _locked_or_unusable(self.path, str(exc.orig) if exc.orig else str(exc)) from None
+        except sqlite3.OperationalError as exc:  # from a plain-SQL read inside the session
+            raise _locked_or_unusable(self.path, str(exc)) from None
 
 
 def _make_engine(path: Path) -> Engine:
@@ -307,4 +331,4 @@ def open_logbook(path: Path, *, create: bool = False) -> Logbook:
             )
         if version < SCHEMA_VERSION:
             _apply_migrations(path, version)
-    return Logbook(path, _make_engine(path))
+    return Logbook(path)

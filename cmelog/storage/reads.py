@@ -1,0 +1,313 @@
+"""Every read of the logbook, in plain SQL over the DB-API connection.
+
+Reads never import SQLAlchemy: read-only commands (status, list, show, export, ...) open a plain
+read-only `sqlite3` connection (`Logbook.reader()`), which keeps their start-up near Typer's own.
+Inside a write transaction the same functions take the SQLModel session and run on its own
+DB-API connection, so each query is written once and sees that transaction.
+Writes, the schema and migrations stay with SQLModel (`storage/repo.py`, `storage/models.py`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from cmelog.domain.model import Attestation, Entry, Profile
+
+SQLITE_MAX_INT = 2**63 - 1
+
+ENTRY_COLUMNS = (
+    "id",
+    "title",
+    "date",
+    "end_date",
+    "provider",
+    "category",
+    "credits",
+    "minutes",
+    "kind",
+    "topics",
+    "format",
+    "url",
+    "certificate_sha256",
+    "certificate_name",
+    "notes",
+    "source",
+)
+_ENTRY_SELECT = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entry"
+_ORDER = " ORDER BY date, id"
+
+
+def connection(c: Any) -> sqlite3.Connection:
+    """The DB-API connection of a plain connection or of a SQLModel session."""
+    if isinstance(c, sqlite3.Connection):
+        return c
+    return c.connection().connection.dbapi_connection
+
+
+def topics_to_db(topics: Iterable[str]) -> str:
+    slugs = sorted(set(topics))
+    return ";" + ";".join(slugs) + ";" if slugs else ""
+
+
+def topics_from_db(text: str) -> tuple[str, ...]:
+    return tuple(t for t in text.split(";") if t)
+
+
+def _date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+# ------------------------------------------------------------------ profile
+def get_profile(c: Any) -> Profile | None:
+    row = (
+        connection(c)
+        .execute(
+            "SELECT name, birthday, license, board, license_expires, license_issued, "
+            "prescriber, adult_patients FROM profile WHERE id = 1"
+        )
+        .fetchone()
+    )
+    if row is None:
+        return None
+    name, birthday, license_no, board, expires, issued, prescriber, adults = row
+    born = _date(birthday)
+    assert born is not None
+    return Profile(
+        name=name,
+        birthday=born,
+        license=license_no,
+        board=board,
+        license_expires=_date(expires),
+        license_issued=_date(issued),
+        prescriber=bool(prescriber),
+        adult_patients=bool(adults),
+    )
+
+
+# ------------------------------------------------------------------ entries
+def entry_from_row(t: Sequence[Any]) -> Entry:
+    (
+        i,
+        title,
+        d,
+        end,
+        provider,
+        cat,
+        cr,
+        minutes,
+        kind,
+        topics,
+        fmt,
+        url,
+        sha,
+        cname,
+        notes,
+        src,
+    ) = t
+    start = _date(d)
+    assert start is not None
+    return Entry(
+        id=i,
+        title=title,
+        date=start,
+        end_date=_date(end),
+        provider=provider,
+        category=cat,
+        credits=cr,
+        minutes=minutes,
+        kind=kind,
+        topics=topics_from_db(topics or ""),
+        format=fmt,
+        url=url,
+        certificate_sha256=sha,
+        certificate_name=cname,
+        notes=notes,
+        source=src,
+    )
+
+
+def get_entry(c: Any, entry_id: int) -> Entry | None:
+    if not -SQLITE_MAX_INT - 1 <= entry_id <= SQLITE_MAX_INT:
+        return None  # no SQLite row can have this id
+    row = connection(c).execute(f"{_ENTRY_SELECT} WHERE id = ?", (entry_id,)).fetchone()
+    return entry_from_row(row) if row else None
+
+
+def find_duplicate(c: Any, e: Entry, exclude_id: int | None = None) -> Entry | None:
+    """A stored entry with the same date, title, provider, category and credits."""
+    sql = (
+        f"{_ENTRY_SELECT} WHERE date = ? AND title = ? AND category = ? AND credits = ? "
+        "AND provider IS ?"
+    )
+    args: list[Any] = [e.date.isoformat(), e.title, e.category, e.credits, e.provider]
+    if exclude_id is not None:
+        sql += " AND id != ?"
+        args.append(exclude_id)
+    row = connection(c).execute(sql + " LIMIT 1", args).fetchone()
+    return entry_from_row(row) if row else None
+
+
+def duplicate_keys(c: Any) -> set[tuple[str, str, str | None, int, int]]:
+    rows = connection(c).execute("SELECT date, title, provider, category, credits FROM entry")
+    return {(str(d)[:10], t, p, cat, cr) for d, t, p, cat, cr in rows}
+
+
+def list_entries(
+    c: Any,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    category: int | None = None,
+    topic: str | None = None,
+    kinds: Sequence[str] | None = None,
+    topics_any: Sequence[str] | None = None,
+) -> list[Entry]:
+    """Entries by effective date window and filters, ordered by date then id."""
+    where: list[str] = []
+    args: list[Any] = []
+    if start is not None:
+        where.append("eff_date >= ?")
+        args.append(start.isoformat())
+    if end is not None:
+        where.append("eff_date <= ?")
+        args.append(end.isoformat())
+    if category is not None:
+        where.append("category = ?")
+        args.append(category)
+    if topic is not None:
+        where.append("topics LIKE ?")
+        args.append(f"%;{topic};%")
+    if kinds is not None:
+        where.append(f"kind IN ({_placeholders(kinds)})" if kinds else "0")
+        args += list(kinds)
+    if topics_any is not None:
+        where.append("(" + (" OR ".join("topics LIKE ?" for _ in topics_any) or "0") + ")")
+        args += [f"%;{t};%" for t in topics_any]
+    sql = _ENTRY_SELECT + (" WHERE " + " AND ".join(where) if where else "") + _ORDER
+    return [entry_from_row(r) for r in connection(c).execute(sql, args)]
+
+
+def aggregate_plain(
+    c: Any, start: date, end: date, kinds: Sequence[str]
+) -> list[tuple[str, str, int, int]]:
+    """(kind, topics, sum of credits, count) of entries of `kinds` in the window, summed in SQL."""
+    if not kinds:
+        return []
+    rows = connection(c).execute(
+        "SELECT kind, topics, SUM(credits), COUNT(*) FROM entry "
+        f"WHERE eff_date >= ? AND eff_date <= ? AND kind IN ({_placeholders(kinds)}) "
+        "GROUP BY kind, topics",
+        [start.isoformat(), end.isoformat(), *kinds],
+    )
+    return [(k, t, int(cr), int(n)) for k, t, cr, n in rows]
+
+
+def stored_kinds(c: Any) -> list[str]:
+    """Every kind slug in the logbook, known to the rules or not (one indexed scan)."""
+    return [k for (k,) in connection(c).execute("SELECT DISTINCT kind FROM entry ORDER BY kind")]
+
+
+def count_entries(c: Any) -> int:
+    return int(connection(c).execute("SELECT COUNT(*) FROM entry").fetchone()[0])
+
+
+@dataclass(frozen=True)
+class OneTimeQuery:
+    """What qualifies for one one-time requirement (rules knowledge, handed in by the caller)."""
+
+    id: str
+    topics: Sequence[str]
+    implied_by_kinds: Sequence[str]
+    required: int | None  # hundredths; None: one entry (training) suffices
+
+
+def one_time_prefixes(
+    c: Any,
+    queries: Sequence[OneTimeQuery],
+    *,
+    counting_kinds: Sequence[str],
+    max_per_entry: dict[str, int],
+) -> dict[str, tuple[list[Entry], int]]:
+    """For each requirement: the fewest entries, in date order, that reach `required` (one
+    for a training requirement), and the sum of what the other qualifying entries count.
+
+    One scan sums every requirement in SQL; then each requirement's entries are read in date
+    order only until it is met, so a long logbook is never loaded row by row.
+    """
+    if not queries or not counting_kinds:
+        return {q.id: ([], 0) for q in queries}
+    con = connection(c)
+    amount = "credits"
+    if max_per_entry:
+        whens = " ".join("WHEN ? THEN MIN(credits, ?)" for _ in max_per_entry)
+        amount = f"(CASE kind {whens} ELSE credits END)"
+    amount_args = [v for k, m in max_per_entry.items() for v in (k, m)]
+    counting = f"kind IN ({_placeholders(counting_kinds)})"
+
+    def match(q: OneTimeQuery) -> tuple[str, list[Any]]:
+        parts = ["topics LIKE ?" for _ in q.topics]
+        args: list[Any] = [f"%;{t};%" for t in q.topics]
+        if q.implied_by_kinds:
+            parts.append(f"kind IN ({_placeholders(q.implied_by_kinds)})")
+            args += list(q.implied_by_kinds)
+        return "(" + (" OR ".join(parts) or "0") + ")", args
+
+    sums: list[str] = []
+    sum_args: list[Any] = []
+    for q in queries:
+        cond, args = match(q)
+        sums.append(f"COALESCE(SUM(CASE WHEN {cond} THEN {amount} END), 0)")
+        sum_args += args + amount_args
+    totals = con.execute(
+        f"SELECT {', '.join(sums)} FROM entry WHERE {counting}", [*sum_args, *counting_kinds]
+    ).fetchone()
+    columns = ", ".join(ENTRY_COLUMNS)
+    out: dict[str, tuple[list[Entry], int]] = {}
+    for q, total in zip(queries, totals, strict=True):
+        cond, args = match(q)
+        cursor = con.execute(
+            f"SELECT {columns}, {amount} FROM entry WHERE {cond} AND {counting} "
+            "ORDER BY eff_date, date, id",
+            [*amount_args, *args, *counting_kinds],
+        )
+        prefix: list[Entry] = []
+        counted = 0
+        for row in cursor:
+            prefix.append(entry_from_row(row[:-1]))
+            counted += int(row[-1])
+            if q.required is None or counted >= q.required:
+                break
+        cursor.close()
+        out[q.id] = (prefix, int(total) - counted)
+    return out
+
+
+# ------------------------------------------------------------------ attestations, reminders
+def list_attestations(c: Any) -> list[Attestation]:
+    rows = connection(c).execute(
+        "SELECT id, requirement, date, how, certificate_sha256, certificate_name "
+        "FROM attestation ORDER BY date, id"
+    )
+    out = []
+    for i, req, d, how, sha, name in rows:
+        when = _date(d)
+        assert when is not None
+        out.append(Attestation(i, req, when, how, sha, name))
+    return out
+
+
+def reminders_sent(c: Any, renewal_date: date) -> set[int]:
+    rows = connection(c).execute(
+        "SELECT milestone FROM reminder WHERE renewal_date = ?", (renewal_date.isoformat(),)
+    )
+    return {int(m) for (m,) in rows}
