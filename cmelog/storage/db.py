@@ -1,8 +1,8 @@
 """Opening the logbook safely: location, file mode, header check, migrations, transactions.
 
-Raw sqlite3 is used for the checks that must never modify a file; SQLAlchemy (SQLModel) for the
-rest. A write transaction is `BEGIN IMMEDIATE` so parallel writers queue on the busy timeout
-instead of failing on a lock upgrade.
+Raw sqlite3 is used for the checks that must never modify a file and for every read
+(storage/reads.py); SQLAlchemy (SQLModel) for writes. A write transaction is `BEGIN IMMEDIATE`
+so parallel writers queue on the busy timeout instead of failing on a lock upgrade.
 """
 
 from __future__ import annotations
