@@ -623,3 +623,29 @@ def test_entries_of_a_kind_the_rules_no_longer_know_count_the_same(
     fast, explained = _both(path, date(2026, 1, 10))
     assert req(explained, "total")["earned"] == 5
     assert _figures(fast) == _figures(explained)
+
+
+def test_explain_names_each_counted_entry_with_date_and_title(jane: Callable[..., Any]) -> None:
+    """A physician preparing an audit sees which activity counted, how much, and why."""
+    added = jane(
+        "add",
+        "Opioid stewardship",
+        "--date",
+        "2025-03-04",
+        "--category",
+        "1",
+        "--credits",
+        "3",
+        "--provider",
+        "MMS",
+        "--topic",
+        "opioids-pain-management",
+    )
+    assert added.exit_code == 0, added.stderr
+    result = jane("status", "--as-of", "2026-01-10", "--explain")
+    assert result.exit_code == 0, result.stderr
+    lines = [ln for ln in result.stdout.splitlines() if "entry 1 " in ln]
+    assert lines, result.stdout
+    assert all("3.00" in ln and "2025-03-04 Opioid stewardship" in ln for ln in lines)
+    # it counts toward total, risk management and opioids: three requirements name it
+    assert len(lines) == 3

@@ -157,20 +157,23 @@ def explain_text(rep: StatusReport) -> None:
         if not req.applies:
             head.append(" (does not apply)")
         out.print(head)
-        rows: list[tuple[str, str]] = []
+        rows: list[tuple[str, str, str]] = []
         if req_rule is not None:
-            rows.append(("Rule:", f"{req_rule.text} [{req_rule.source}]"))
-        if not req.contributions:
-            rows.append(("", "No entry counts toward it yet."))
+            rows.append(("Rule:", "", f"{req_rule.text} [{req_rule.source}]"))
+        if not req.contributions and not req.met_by:
+            rows.append(("", "", "No entry counts toward it yet."))
         for c in req.contributions:
-            rows.append((f"entry {c.entry_id}:", f"{format_credits(c.credits)}  {c.note}"))
+            e = rep.met_entries.get(c.entry_id)
+            text = f"{e.effective_date.isoformat()} {e.title} ({c.note})" if e else c.note
+            rows.append((f"entry {c.entry_id}", format_credits(c.credits), text))
         if req.met_by:
-            rows.append(("Met by:", ", ".join(f"{m.kind} {m.id}" for m in req.met_by)))
-        rows += [("Note:", n) for n in req.notes]
+            rows.append(("Met by:", "", ", ".join(f"{m.kind} {m.id}" for m in req.met_by)))
+        rows += [("Note:", "", n) for n in req.notes]
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)  # indent
         grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True, justify="right")
         grid.add_column(overflow="fold")
-        for what, text in rows:
-            grid.add_row(" ", what, _safe(text))
+        for what, credits, text in rows:
+            grid.add_row(" ", what, credits, _safe(text))
         out.print(grid)

@@ -23,7 +23,7 @@ class StatusReport:
     evaluation: Evaluation
     steps: tuple[str, ...]
     explain: bool
-    # what met the one-time requirements (their met_by), for naming it in human output
+    # entries and attestations named by met_by (and, with --explain, by contributions)
     met_entries: dict[int, Entry] = field(default_factory=dict)
     met_attestations: dict[int, Attestation] = field(default_factory=dict)
 
@@ -134,11 +134,10 @@ def status(ctx: Context, as_of: str | None, *, explain: bool) -> StatusReport:
         renewal = renewal_status(profile, today)
         ev = evaluate_window(s, rules, profile, renewal.current, detail=explain)
         met_by = [m for r in ev.requirements for m in r.met_by or ()]
-        entries = {
-            m.id: e
-            for m in met_by
-            if m.kind == "entry" and (e := reads.get_entry(s, m.id)) is not None
-        }
+        named = {m.id for m in met_by if m.kind == "entry"}
+        if explain:  # --explain names every entry that counted, with its date and title
+            named |= {c.entry_id for r in ev.requirements for c in r.contributions}
+        entries = reads.get_entries(s, named)
         wanted = {m.id for m in met_by if m.kind == "attestation"}
         attestations = {a.id: a for a in reads.list_attestations(s) if a.id in wanted}
     if not explain:

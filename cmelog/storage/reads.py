@@ -143,6 +143,17 @@ def get_entry(c: Any, entry_id: int) -> Entry | None:
     return entry_from_row(row) if row else None
 
 
+def get_entries(c: Any, ids: Iterable[int]) -> dict[int, Entry]:
+    """Entries by id, in chunks that stay under SQLite's bound-parameter limit."""
+    wanted = sorted({i for i in ids if -SQLITE_MAX_INT - 1 <= i <= SQLITE_MAX_INT})
+    found: dict[int, Entry] = {}
+    for k in range(0, len(wanted), 500):
+        chunk = wanted[k : k + 500]
+        rows = connection(c).execute(f"{_ENTRY_SELECT} WHERE id IN ({_placeholders(chunk)})", chunk)
+        found.update((e.id, e) for e in map(entry_from_row, rows))
+    return found
+
+
 def find_duplicate(c: Any, e: Entry, exclude_id: int | None = None) -> Entry | None:
     """A stored entry with the same date, title, provider, category and credits."""
     sql = (
