@@ -201,13 +201,16 @@ def _print_profile(ctx: Context, profile: Any, as_json: bool) -> None:
 
         dump(profile_json(profile))
         return
-    from cmelog.domain.cycles import renewal_status
+    from cmelog.domain.cycles import renewal_day, renewal_status
     from cmelog.render.text import profile_text
+    from cmelog.services.context import rules_for
 
-    r = renewal_status(profile, ctx.today)
+    r = renewal_status(profile, ctx.today, rules_for(profile).renewal)
     line = f"{r.renewal_date.isoformat()} ({r.days_until_renewal} days)"
     if r.source == "estimated":
         line += "; estimated: enter the date printed on your license with --license-expires"
+    if renewal_day(profile) != profile.birthday:
+        line += "; on the day printed on your license, which is not your birthday"
     profile_text(profile, line)
 
 
@@ -334,10 +337,12 @@ def profile_set(
 
 
 # ------------------------------------------------------------------ entries
-def _print_entry(entry: Any, messages: Any, as_json: bool) -> None:
+def _print_entry(entry: Any, messages: Any, as_json: bool, notices: Any = ()) -> None:
     if as_json:
         from cmelog.render.jsonout import dump, entry_json
 
+        for notice in notices:  # what the JSON cannot show (the value typed): on stderr
+            sys.stderr.write(f"{notice}\n")
         dump(entry_json(entry))
         return
     from cmelog.render.text import entry_detail
@@ -391,7 +396,7 @@ def add(
     saved = add_entry(_ctx(ctx), inp, certificate, allow_duplicate)
     if not as_json:
         typer.echo(f"Added entry {saved.entry.id}.")
-    _print_entry(saved.entry, saved.messages, as_json)
+    _print_entry(saved.entry, saved.messages, as_json, saved.notices)
 
 
 @app.command("list")
@@ -512,7 +517,7 @@ def edit(
     saved = edit_entry(_ctx(ctx), _entry_id(entry_id), inp, certificate, allow_duplicate)
     if not as_json:
         typer.echo(f"Updated entry {saved.entry.id}.")
-    _print_entry(saved.entry, saved.messages, as_json)
+    _print_entry(saved.entry, saved.messages, as_json, saved.notices)
 
 
 @app.command()
@@ -680,7 +685,14 @@ def calendar(
 @app.command("audit-export")
 def audit_export(
     ctx: typer.Context,
-    format: Annotated[str, typer.Option("--format", help="pdf or csv.", metavar="pdf|csv")] = "pdf",
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="pdf (default) or csv; an --output ending in .csv means csv.",
+            metavar="pdf|csv",
+        ),
+    ] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="PATH")] = None,
     as_of: AsOfOpt = None,
     bundle: Annotated[
@@ -711,6 +723,13 @@ def import_(
         f"{verb} {result.added} entries from {result.name}; "
         f"skipped {result.skipped} already stored."
     )
+    if result.rounded:
+        lines = ", ".join(str(n) for n in result.rounded[:20])
+        more = f" and {len(result.rounded) - 20} more" if len(result.rounded) > 20 else ""
+        typer.echo(
+            f"Rounded the credits of {len(result.rounded)} row(s) to quarters of 0.25 "
+            f"(Category 2 credits are claimed in quarters): line(s) {lines}{more}."
+        )
 
 
 @app.command()

@@ -334,7 +334,12 @@ def test_add_json_is_exactly_the_entry_object(jane: Cli) -> None:
     ],
 )
 def test_add_amounts(jane: Cli, amount: list[str], credits: float, minutes: float | None) -> None:
-    doc = add_json(jane, "Activity", *CAT2, *amount)
+    result = jane("add", "Activity", *CAT2, *amount, "--json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    typed_credits_changed = amount[0] == "--credits" and float(amount[1]) != credits
+    # stderr speaks only when the JSON cannot show what was typed (a rounded --credits)
+    assert ("->" in result.stderr) == typed_credits_changed, result.stderr
     assert doc["credits"] == credits
     assert doc["minutes"] == minutes
     if isinstance(minutes, int):
@@ -790,3 +795,30 @@ def test_edit_category_to_2_rounds_and_says_so(jane: Cli) -> None:
     ok(jane("add", "Tiny", *CAT1, "--credits", "0.1"))
     failed(jane("edit", "2", "--category", "2"), 2, "0")
     assert entries(jane)[1]["credits"] == 0.1 and entries(jane)[1]["category"] == 1
+
+
+def test_json_keeps_stdout_pure_and_says_the_rounding_on_stderr(jane: Cli) -> None:
+    """cli.md: the output says when Category 2 credits were rounded, --json included."""
+    args = ("--date", "2025-03-01", "--category", "2", "--json")
+    result = jane("add", "R", *args, "--credits", "1.1")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["credits"] == 1
+    assert "1.10 -> 1.00" in result.stderr
+    # a time conversion loses nothing (the JSON has minutes and credits): stderr stays quiet
+    timed = jane("add", "T", *args, "--minutes", "95")
+    assert timed.exit_code == 0, timed.stderr
+    assert json.loads(timed.stdout)["credits"] == 1.5
+    assert timed.stderr == ""
+
+
+def test_ids_are_never_reused_after_a_delete(jane: Cli) -> None:
+    """An id once given (in an export, an email, met_by) never comes to mean another entry."""
+    for title in ("A", "B"):
+        ok(jane("add", title, "--date", "2025-01-01", "--category", "2", "--credits", "1"))
+    ok(jane("delete", "2", "--yes"))
+    again = json.loads(
+        ok(
+            jane("add", "C", "--date", "2025-01-02", "--category", "2", "--credits", "1", "--json")
+        ).stdout
+    )
+    assert again["id"] == 3

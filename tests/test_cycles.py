@@ -422,3 +422,43 @@ def test_renewal_status_properties(p: Profile, as_of: date) -> None:
         assert r.current.start == birthday_in(p.birthday, r.renewal_date.year - 2) + ONE_DAY
         assert 0 <= r.days_until_renewal <= 730
         assert r.renewal_date < birthday_in(as_of, as_of.year + 2) + ONE_DAY
+
+
+# ---------------------------------------------------------------- printed date, rules timing
+def test_printed_expiration_off_the_birthday_is_authoritative() -> None:
+    """rules.md: the printed date is authoritative; renewals are it plus or minus 2 years."""
+    from cmelog.domain.cycles import renewal_day
+
+    p = profile("1990-06-15", expires="2026-06-14")
+    assert renewal_day(p) == D("2026-06-14")
+    r = renewal_status(p, D("2026-01-10"))
+    assert r.renewal_date == D("2026-06-14")
+    assert r.current == CycleWindow(D("2024-06-15"), D("2026-06-14"))
+    assert renewal_status(p, D("2026-06-15")).renewal_date == D("2028-06-14")
+
+
+def test_printed_expiration_on_the_birthday_keeps_the_leap_day_rule() -> None:
+    """A 29 February birthday printed as 28 February in a common year still renews on 29
+    February in leap years: the printed date is the birthday rule, not another day."""
+    p = profile("1988-02-29", expires="2026-02-28")
+    assert renewal_status(p, D("2026-03-01")).renewal_date == D("2028-02-29")
+
+
+def test_rules_file_timing_drives_the_dates() -> None:
+    """Mailing and waiver days and the first-renewal window come from the board's rules."""
+    import dataclasses
+
+    from cmelog.rules import load_rules
+
+    ma = load_rules("MA").renewal
+    other = dataclasses.replace(
+        ma, application_mailing_days=45, waiver_request_days=20, first_renewal_window_months=1
+    )
+    p = profile("1975-06-15", expires="2026-06-15")
+    r = renewal_status(p, D("2026-01-10"), other)
+    assert r.application_mailing_date == D("2026-06-15") - timedelta(days=45)
+    assert r.waiver_deadline == D("2026-06-15") - timedelta(days=20)
+    issued = profile("1975-06-15", issued="2024-04-01")  # 2.5 months before the birthday
+    assert renewal_status(issued, D("2024-05-01"), ma).renewal_date == D("2026-06-15")
+    assert renewal_status(issued, D("2024-05-01"), other).renewal_date == D("2025-06-15")
+    assert renewal_status(p, D("2026-01-10"), ma) == renewal_status(p, D("2026-01-10"))

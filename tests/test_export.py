@@ -463,19 +463,32 @@ def test_success_leaves_no_temporary_file(
     assert listing(out) == ["a.csv", "a.pdf", "a.zip"]
 
 
-def test_output_that_is_a_folder_is_refused(
+def test_output_that_is_a_folder_receives_the_default_name(
     audit_logbook: Logbook, jane: Cli, tmp_path: Path
 ) -> None:
     folder = tmp_path / "a-folder"
     folder.mkdir()
     (folder / "keep.txt").write_text("x")
-    for extra in ([], ["--format", "csv"], ["--bundle"]):
+    base = f"cmelog-audit-123456-{AS_OF}"
+    for extra, ext in (([], "pdf"), (["--format", "csv"], "csv"), (["--bundle"], "zip")):
         result = jane("audit-export", "--as-of", AS_OF, "-o", str(folder), *extra)
-        assert result.exit_code == 1, result.stderr
-        assert "folder" in result.stderr
-        assert result.stdout == ""
-        assert listing(folder) == ["keep.txt"]
-        assert listing(tmp_path).count("a-folder") == 1
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.strip() == str(folder / f"{base}.{ext}")
+    assert listing(folder) == sorted(["keep.txt", f"{base}.pdf", f"{base}.csv", f"{base}.zip"])
+    assert (folder / f"{base}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_output_ending_in_csv_means_csv_unless_a_format_is_given(
+    audit_logbook: Logbook, jane: Cli, tmp_path: Path
+) -> None:
+    implied = jane("audit-export", "--as-of", AS_OF, "-o", str(tmp_path / "x.csv"))
+    assert implied.exit_code == 0, implied.stderr
+    assert (tmp_path / "x.csv").read_text(encoding="utf-8").startswith("cycle,id,date,")
+    explicit = jane(
+        "audit-export", "--as-of", AS_OF, "--format", "pdf", "-o", str(tmp_path / "y.csv")
+    )
+    assert explicit.exit_code == 0, explicit.stderr
+    assert (tmp_path / "y.csv").read_bytes().startswith(b"%PDF")
 
 
 def test_output_under_a_file_is_refused(audit_logbook: Logbook, jane: Cli, tmp_path: Path) -> None:

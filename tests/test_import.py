@@ -558,3 +558,18 @@ def test_any_text_survives_the_round_trip(
     before, after = entries(cli, *src), entries(cli, *dst)
     assert without(after, "id", "source") == without(before, "id", "source")
     assert after[0]["source"] == "import:one.csv:2"
+
+
+def test_import_says_which_rows_it_rounded(jane: Cli, tmp_path: Path) -> None:
+    src = tmp_path / "c2.csv"
+    src.write_text(
+        "date,title,category,credits\n2025-01-01,A,2,1.1\n2025-01-02,B,2,0.3\n2025-01-03,C,2,1\n",
+        encoding="utf-8",
+    )
+    result = jane("import", str(src))
+    assert result.exit_code == 0, result.stderr
+    assert "Imported 3 entries" in result.stdout
+    assert "Rounded the credits of 2 row(s)" in result.stdout
+    assert "line(s) 2, 3." in result.stdout
+    stored = json.loads(jane("list", "--json").stdout)
+    assert [e["credits"] for e in stored] == [1, 0.25, 1]

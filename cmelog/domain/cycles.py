@@ -17,17 +17,34 @@ from datetime import date, timedelta
 
 from cmelog.domain.dates import minus_months, on_birthday
 from cmelog.domain.model import CycleWindow, Profile, Renewal
+from cmelog.domain.rules import RenewalRules
 
 SOURCE_LICENSE = "license"
 SOURCE_ESTIMATED = "estimated"
 
-APPLICATION_MAILING_DAYS = 60
+APPLICATION_MAILING_DAYS = 60  # defaults (Massachusetts); a board's rules file may say otherwise
 WAIVER_DAYS = 30
+FIRST_RENEWAL_WINDOW_MONTHS = 3
 
 _ONE_DAY = timedelta(days=1)
 
 
-def first_renewal_estimate(birthday: date, issued: date) -> date:
+def _window(rules: RenewalRules | None) -> int:
+    return rules.first_renewal_window_months if rules else FIRST_RENEWAL_WINDOW_MONTHS
+
+
+def renewal_day(profile: Profile) -> date:
+    """The date whose month and day renewals fall on: the birthday, unless the expiration date
+    printed on the license (authoritative) falls on another day, which then wins."""
+    printed = profile.license_expires
+    if printed is not None and printed != on_birthday(profile.birthday, printed.year):
+        return printed
+    return profile.birthday
+
+
+def first_renewal_estimate(
+    birthday: date, issued: date, window_months: int = FIRST_RENEWAL_WINDOW_MONTHS
+) -> date:
     """First renewal date estimated from the initial license date `issued` (L).
 
     B is the first birthday strictly after L. If L falls within three months before B
@@ -37,16 +54,16 @@ def first_renewal_estimate(birthday: date, issued: date) -> date:
     b = on_birthday(birthday, issued.year)
     if b <= issued:
         b = on_birthday(birthday, issued.year + 1)
-    years_after = 2 if issued >= minus_months(b, 3) else 1
+    years_after = 2 if issued >= minus_months(b, window_months) else 1
     return on_birthday(birthday, b.year + years_after)
 
 
-def renewal_dates_anchor(profile: Profile) -> tuple[int, str]:
+def renewal_dates_anchor(profile: Profile, rules: RenewalRules | None = None) -> tuple[int, str]:
     """A year in which the physician renews, and where it comes from ("license"/"estimated")."""
     if profile.license_expires is not None:
         return profile.license_expires.year, SOURCE_LICENSE
     if profile.license_issued is not None:
-        first = first_renewal_estimate(profile.birthday, profile.license_issued)
+        first = first_renewal_estimate(profile.birthday, profile.license_issued, _window(rules))
         return first.year, SOURCE_ESTIMATED
     raise ValueError(
         "the profile has neither a license expiration date nor an initial license date"
@@ -62,27 +79,27 @@ def _series_on_or_after(birthday: date, anchor_year: int, d: date) -> date:
     return candidate
 
 
-def first_renewal(profile: Profile) -> date | None:
+def first_renewal(profile: Profile, rules: RenewalRules | None = None) -> date | None:
     """The first renewal after the initial license date, or None when that date is unknown."""
     issued = profile.license_issued
     if issued is None:
         return None
     if profile.license_expires is None:
-        return first_renewal_estimate(profile.birthday, issued)
-    anchor_year, _ = renewal_dates_anchor(profile)
-    return _series_on_or_after(profile.birthday, anchor_year, issued + _ONE_DAY)
+        return first_renewal_estimate(profile.birthday, issued, _window(rules))
+    anchor_year, _ = renewal_dates_anchor(profile, rules)
+    return _series_on_or_after(renewal_day(profile), anchor_year, issued + _ONE_DAY)
 
 
-def renewal_on_or_after(profile: Profile, d: date) -> date:
+def renewal_on_or_after(profile: Profile, d: date, rules: RenewalRules | None = None) -> date:
     """The smallest renewal date >= d (the first renewal for any d before it)."""
-    first = first_renewal(profile)
+    first = first_renewal(profile, rules)
     if first is not None and d <= first:
         return first
-    anchor_year, _ = renewal_dates_anchor(profile)
-    return _series_on_or_after(profile.birthday, anchor_year, d)
+    anchor_year, _ = renewal_dates_anchor(profile, rules)
+    return _series_on_or_after(renewal_day(profile), anchor_year, d)
 
 
-def cycle_ending(profile: Profile, renewal: date) -> CycleWindow:
+def cycle_ending(profile: Profile, renewal: date, rules: RenewalRules | None = None) -> CycleWindow:
     """The cycle that ends on the renewal date `renewal`.
 
     It starts the day after the previous renewal date (the birthday two years earlier); the
@@ -90,7 +107,7 @@ def cycle_ending(profile: Profile, renewal: date) -> CycleWindow:
     the first renewal, where no cycle ends.
     """
     issued = profile.license_issued
-    first = first_renewal(profile)
+    first = first_renewal(profile, rules)
     if issued is not None and first is not None and renewal <= first:
         if renewal < first:
             raise ValueError(
@@ -98,11 +115,11 @@ def cycle_ending(profile: Profile, renewal: date) -> CycleWindow:
                 f"the first renewal is {first.isoformat()}"
             )
         return CycleWindow(start=issued, end=renewal)
-    previous = on_birthday(profile.birthday, renewal.year - 2)
+    previous = on_birthday(renewal_day(profile), renewal.year - 2)
     return CycleWindow(start=previous + _ONE_DAY, end=renewal)
 
 
-def cycle_containing(profile: Profile, d: date) -> CycleWindow:
+def cycle_containing(profile: Profile, d: date, rules: RenewalRules | None = None) -> CycleWindow:
     """The cycle whose window contains d.
 
     Raises ValueError for a date before the initial license date, which no cycle contains.
@@ -112,31 +129,33 @@ def cycle_containing(profile: Profile, d: date) -> CycleWindow:
             f"{d.isoformat()} is before the initial license date "
             f"{profile.license_issued.isoformat()}: no renewal cycle contains it"
         )
-    return cycle_ending(profile, renewal_on_or_after(profile, d))
+    return cycle_ending(profile, renewal_on_or_after(profile, d, rules), rules)
 
 
-def renewal_status(profile: Profile, as_of: date) -> Renewal:
+def renewal_status(profile: Profile, as_of: date, rules: RenewalRules | None = None) -> Renewal:
     """The renewal that ends the cycle current at `as_of`, with that cycle and the previous one.
 
     For an `as_of` before the initial license date this is the first renewal and first cycle
     (whose window then starts after `as_of`).
     """
-    _, source = renewal_dates_anchor(profile)
-    renewal_date = renewal_on_or_after(profile, as_of)
-    current = cycle_ending(profile, renewal_date)
+    _, source = renewal_dates_anchor(profile, rules)
+    renewal_date = renewal_on_or_after(profile, as_of, rules)
+    current = cycle_ending(profile, renewal_date, rules)
     previous: CycleWindow | None
     if profile.license_issued is not None and profile.license_issued >= current.start:
         previous = None
     else:
-        previous = cycle_ending(profile, current.start - _ONE_DAY)
+        previous = cycle_ending(profile, current.start - _ONE_DAY, rules)
     return Renewal(
         as_of=as_of,
         renewal_date=renewal_date,
         source=source,
         current=current,
         previous=previous,
-        application_mailing_date=renewal_date - timedelta(days=APPLICATION_MAILING_DAYS),
-        waiver_deadline=renewal_date - timedelta(days=WAIVER_DAYS),
+        application_mailing_date=renewal_date
+        - timedelta(days=rules.application_mailing_days if rules else APPLICATION_MAILING_DAYS),
+        waiver_deadline=renewal_date
+        - timedelta(days=rules.waiver_request_days if rules else WAIVER_DAYS),
     )
 
 

@@ -49,7 +49,8 @@ class EntryInput:
 @dataclass(frozen=True)
 class Built:
     entry: Entry
-    messages: tuple[str, ...]  # rounding done, defaults applied
+    messages: tuple[str, ...]  # rounding done, defaults applied (for people)
+    notices: tuple[str, ...] = ()  # the subset that loses what was typed: said even with --json
 
 
 def clean_text(value: str, option: str, *, multiline: bool = True) -> str:
@@ -101,11 +102,11 @@ def _time_minutes(inp: EntryInput) -> Fraction | None:
     return None
 
 
-def _category2_quarters(credits: int, category: int, messages: list[str], what: str) -> int:
+def _category2_quarters(credits: int, category: int, notices: list[str], what: str) -> int:
     """Category 2 credits are claimed in quarters: round (and say so); refuse a zero."""
     if category == 2 and credits % 25:
         rounded = round_to_quarter(credits)
-        messages.append(
+        notices.append(
             f"Category 2 credits are claimed in quarters: {format_credits(credits)} -> "
             f"{format_credits(rounded)} credits"
         )
@@ -120,6 +121,7 @@ def _category2_quarters(credits: int, category: int, messages: list[str], what: 
 def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None = None) -> Built:
     """Validate `inp` (a new entry, or changes to `base`) into an Entry with id of `base` or 0."""
     messages: list[str] = []
+    notices: list[str] = []
     given = [
         o
         for o, v in (("--credits", inp.credits), ("--minutes", inp.minutes), ("--hours", inp.hours))
@@ -202,7 +204,7 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
     elif inp.credits is not None:
         value: Decimal = parse_decimal(inp.credits, "--credits")
         credits = _category2_quarters(
-            credits_from_decimal(value), category, messages, f"--credits {inp.credits.strip()} is"
+            credits_from_decimal(value), category, notices, f"--credits {inp.credits.strip()} is"
         )
         minutes_stored = None
     elif base is not None and (inp.kind is None or kind.credits is None):
@@ -210,7 +212,7 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
         credits = _category2_quarters(
             base.credits,
             category,
-            messages,
+            notices,
             f"The entry's {format_credits(base.credits)} credits are",
         )
     elif kind.credits is not None:
@@ -255,7 +257,7 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
         certificate_name=base.certificate_name if base else None,
         source=base.source if base else "typed",
     )
-    return Built(entry, tuple(messages))
+    return Built(entry, tuple(messages + notices), tuple(notices))
 
 
 def with_certificate(entry: Entry, sha256: str, name: str) -> Entry:

@@ -23,6 +23,7 @@ from cmelog.services.context import Context, require_profile, rules_for
 class Saved:
     entry: Entry
     messages: tuple[str, ...]
+    notices: tuple[str, ...] = ()
 
 
 def _duplicate_error(dup: Entry) -> UsageError:
@@ -65,7 +66,7 @@ def _save(
     except BaseException:
         discard(stored)
         raise
-    return Saved(saved, built.messages)
+    return Saved(saved, built.messages, built.notices)
 
 
 def add_entry(
@@ -141,7 +142,7 @@ def list_entries(
         profile = require_profile(s)
         rules = rules_for(profile)
         slug = check_slug(topic, rules.topics, "topic", "--topic") if topic else None
-        renewal = renewal_status(profile, today)
+        renewal = renewal_status(profile, today, rules.renewal)
         lo, hi = d_from, d_to
         window = None
         if cycle == "current":

@@ -36,7 +36,7 @@ def build_report(ctx: Context, today: date) -> tuple[AuditReport, list[Path]]:
     with logbook.reader() as s:
         profile = require_profile(s)
         rules = rules_for(profile)
-        renewal = renewal_status(profile, today)
+        renewal = renewal_status(profile, today, rules.renewal)
         cycles: list[ReportCycle] = []
         evaluations: list[Evaluation] = []
         windows = [("current", renewal.current), ("previous", renewal.previous)]
@@ -182,16 +182,28 @@ def _certificate_names(report: AuditReport) -> dict[str, str]:
 
 
 def audit_export(
-    ctx: Context, *, fmt: str, output: str | None, as_of: str | None, bundle: bool
+    ctx: Context, *, fmt: str | None, output: str | None, as_of: str | None, bundle: bool
 ) -> Path:
+    """Write the export; the format defaults to pdf, or to csv for an --output ending in .csv.
+
+    An --output that is an existing folder receives the default file name.
+    """
+    target = Path(output).expanduser() if output else None
+    if fmt is None:
+        fmt = "csv" if target is not None and target.suffix.lower() == ".csv" else "pdf"
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not known; accepted: pdf, csv.")
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
     report, certificates = build_report(ctx, today)
     base = f"cmelog-audit-{safe_name(report.profile.license)}-{today.isoformat()}"
-    ext = "zip" if bundle else fmt
-    path = Path(output).expanduser() if output else Path.cwd() / f"{base}.{ext}"
+    default_name = f"{base}.{'zip' if bundle else fmt}"
+    if target is None:
+        path = Path.cwd() / default_name
+    elif target.is_dir():
+        path = target / default_name
+    else:
+        path = target
     if bundle:
         data = bundle_bytes(report, base, certificates)
     elif fmt == "pdf":

@@ -25,6 +25,7 @@ class ImportResult:
     added: int
     skipped: int
     dry_run: bool
+    rounded: tuple[int, ...] = ()  # line numbers whose Category 2 credits were rounded
 
 
 def _read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
@@ -96,6 +97,7 @@ def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
         rules = rules_for(profile)
         errors: list[str] = []
         entries: list[Entry] = []
+        rounded: list[int] = []
         for line, row in rows:
             if BAD in row:
                 errors.append(f"line {line}: {row[BAD]}")
@@ -142,6 +144,8 @@ def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
                         source=f"import:{path.name}:{line}",
                     )
                 )
+                if built.messages:
+                    rounded.append(line)
             except UsageError as exc:
                 errors.append(f"line {line}: {exc.message.rstrip('.')}")
         if errors:
@@ -162,7 +166,7 @@ def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
                 fresh.append(e)
         if not dry_run:
             _insert(s, fresh)
-        return ImportResult(path.name, len(fresh), skipped, dry_run)
+        return ImportResult(path.name, len(fresh), skipped, dry_run, tuple(rounded))
 
 
 def _insert(s: object, entries: list[Entry]) -> None:

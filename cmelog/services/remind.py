@@ -26,7 +26,7 @@ def renewal_at(profile: Profile, today: date, as_of: str | None) -> Renewal:
     from cmelog.domain.cycles import renewal_status
 
     try:
-        return renewal_status(profile, today)
+        return renewal_status(profile, today, rules_for(profile).renewal)
     except (ValueError, OverflowError):
         if as_of is None:
             raise

@@ -131,7 +131,7 @@ def status(ctx: Context, as_of: str | None, *, explain: bool) -> StatusReport:
     with ctx.logbook().reader() as s:
         profile = require_profile(s)
         rules = rules_for(profile)
-        renewal = renewal_status(profile, today)
+        renewal = renewal_status(profile, today, rules.renewal)
         ev = evaluate_window(s, rules, profile, renewal.current, detail=explain)
         met_by = [m for r in ev.requirements for m in r.met_by or ()]
         named = {m.id for m in met_by if m.kind == "entry"}

@@ -23,6 +23,9 @@ class ProfileRow(SQLModel, table=True):
 
 class EntryRow(SQLModel, table=True):
     __tablename__ = "entry"
+    # AUTOINCREMENT: an id is never reused after a delete, so an id written down in an email,
+    # an export or met_by never comes to mean another activity
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     title: str
@@ -45,6 +48,7 @@ class EntryRow(SQLModel, table=True):
 
 class AttestationRow(SQLModel, table=True):
     __tablename__ = "attestation"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     requirement: str = Field(index=True)
