@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -258,7 +257,3 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
         source=base.source if base else "typed",
     )
     return Built(entry, tuple(messages + notices), tuple(notices))
-
-
-def with_certificate(entry: Entry, sha256: str, name: str) -> Entry:
-    return dataclasses.replace(entry, certificate_sha256=sha256, certificate_name=name)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date
 
 from cmelog.domain.dates import parse_date
 from cmelog.domain.entries import Built, EntryInput, build_entry, check_slug, parse_category
@@ -156,7 +155,3 @@ def list_entries(
             hi = min(hi, window.end) if hi else window.end
         entries = reads.list_entries(s, start=lo, end=hi, category=cat, topic=slug)
         return Listing(entries, renewal)
-
-
-def today_or(ctx: Context, as_of: str | None) -> date:
-    return parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -131,7 +130,3 @@ def set_profile(ctx: Context, inp: ProfileInput) -> Profile:
         if profile != base:
             repo.save_profile(s, profile)
         return profile
-
-
-def replace(profile: Profile, **changes: object) -> Profile:
-    return dataclasses.replace(profile, **changes)  # type: ignore[arg-type]

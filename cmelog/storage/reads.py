@@ -228,10 +228,6 @@ def stored_kinds(c: Any) -> list[str]:
     return [k for (k,) in connection(c).execute("SELECT DISTINCT kind FROM entry ORDER BY kind")]
 
 
-def count_entries(c: Any) -> int:
-    return int(connection(c).execute("SELECT COUNT(*) FROM entry").fetchone()[0])
-
-
 @dataclass(frozen=True)
 class OneTimeQuery:
     """What qualifies for one one-time requirement (rules knowledge, handed in by the caller)."""
