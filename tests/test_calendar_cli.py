@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-CMELOG_EXE = Path(sys.executable).parent / "cmelog"  # the installed entry point (conftest.py)
+from tests.conftest import CMELOG_EXE
 
 RENEWAL = date(2026, 6, 15)  # Jane's renewal date
 MAILING = date(2026, 4, 16)  # 60 days before

@@ -12,7 +12,6 @@ import re
 import shlex
 import sqlite3
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -25,19 +24,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cmelog.cli import app
-
-CMELOG_EXE = Path(sys.executable).parent / "cmelog"  # the installed entry point (conftest.py)
-JANE = [
-    "init",
-    "--name",
-    "Jane Roe, MD",
-    "--birthday",
-    "1975-06-15",
-    "--license",
-    "123456",
-    "--license-expires",
-    "2026-06-15",
-]
+from tests.conftest import CMELOG_EXE, JANE
 
 RENEWAL = date(2026, 6, 15)  # Jane's renewal date (license expires 2026-06-15)
 NEXT_RENEWAL = date(2028, 6, 15)
