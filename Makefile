@@ -18,7 +18,7 @@ lint: setup
 	$(BIN)/mypy
 
 test: setup lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 demo: setup
 	bash scripts/demo.sh $(BIN)/cmelog

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x434D454C  # "CMEL"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_BUSY_SECONDS = 60.0
 
 
@@ -290,23 +290,98 @@ def _apply_migrations(path: Path, current: int) -> None:
         ) from None
 
 
-def _v1_statements() -> list[str]:
-    from sqlalchemy.dialects import sqlite
-    from sqlalchemy.schema import CreateIndex, CreateTable
-    from sqlmodel import SQLModel
+# Migration 1 is frozen as the literal SQL that cmelog 0.1.0 ran (generated then from its
+# SQLModel tables). Never edit a released migration: add the next one.
+_V1: tuple[str, ...] = (
+    """CREATE TABLE attestation (
+\tid INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+\trequirement VARCHAR NOT NULL,
+\tdate DATE NOT NULL,
+\thow VARCHAR NOT NULL,
+\tcertificate_sha256 VARCHAR,
+\tcertificate_name VARCHAR
+)""",
+    "CREATE INDEX ix_attestation_requirement ON attestation (requirement)",
+    """CREATE TABLE entry (
+\tid INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+\ttitle VARCHAR NOT NULL,
+\tdate DATE NOT NULL,
+\tend_date DATE,
+\teff_date DATE NOT NULL,
+\tprovider VARCHAR,
+\tcategory INTEGER NOT NULL,
+\tcredits INTEGER NOT NULL,
+\tminutes VARCHAR,
+\tkind VARCHAR NOT NULL,
+\ttopics VARCHAR NOT NULL,
+\tformat VARCHAR,
+\turl VARCHAR,
+\tcertificate_sha256 VARCHAR,
+\tcertificate_name VARCHAR,
+\tnotes VARCHAR,
+\tsource VARCHAR NOT NULL
+)""",
+    "CREATE INDEX ix_entry_kind ON entry (kind)",
+    "CREATE INDEX ix_entry_eff_date ON entry (eff_date)",
+    """CREATE TABLE profile (
+\tid INTEGER NOT NULL,
+\tname VARCHAR NOT NULL,
+\tbirthday DATE NOT NULL,
+\tlicense VARCHAR NOT NULL,
+\tboard VARCHAR NOT NULL,
+\tlicense_expires DATE,
+\tlicense_issued DATE,
+\tprescriber BOOLEAN NOT NULL,
+\tadult_patients BOOLEAN NOT NULL,
+\tPRIMARY KEY (id)
+)""",
+    """CREATE TABLE reminder (
+\tid INTEGER NOT NULL,
+\trenewal_date DATE NOT NULL,
+\tmilestone INTEGER NOT NULL,
+\tsent_on DATE NOT NULL,
+\tPRIMARY KEY (id)
+)""",
+    "CREATE INDEX ix_reminder_renewal_date ON reminder (renewal_date)",
+)
 
-    from cmelog.storage import models  # noqa: F401  (registers the tables)
-
-    dialect = sqlite.dialect()
-    out: list[str] = []
-    for table in SQLModel.metadata.sorted_tables:
-        out.append(str(CreateTable(table).compile(dialect=dialect)))
-        out.extend(str(CreateIndex(ix).compile(dialect=dialect)) for ix in table.indexes)
-    return out
+# Migration 2 (cmelog 0.2): the change history, settings and delivery channels, delivery
+# records on reminders, MOC points on entries.
+_V2: tuple[str, ...] = (
+    """CREATE TABLE history (
+\tid INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+\tat VARCHAR NOT NULL,
+\tcommand VARCHAR NOT NULL,
+\taction VARCHAR NOT NULL,
+\tentity VARCHAR NOT NULL,
+\tentity_id INTEGER,
+\told VARCHAR,
+\tnew VARCHAR
+)""",
+    "CREATE INDEX ix_history_entity_id ON history (entity_id)",
+    """CREATE TRIGGER history_append_only_update BEFORE UPDATE ON history
+BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END""",
+    """CREATE TRIGGER history_append_only_delete BEFORE DELETE ON history
+BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END""",
+    """CREATE TABLE setting (
+\tkey VARCHAR NOT NULL,
+\tvalue VARCHAR NOT NULL,
+\tPRIMARY KEY (key)
+)""",
+    """CREATE TABLE channel (
+\tname VARCHAR NOT NULL,
+\turl VARCHAR NOT NULL,
+\tposition INTEGER NOT NULL,
+\tPRIMARY KEY (name)
+)""",
+    "ALTER TABLE reminder ADD COLUMN sent_at VARCHAR",
+    "ALTER TABLE reminder ADD COLUMN channels VARCHAR",
+    "ALTER TABLE entry ADD COLUMN moc_points INTEGER",
+)
 
 
 # (version, statements) in order. Never edit a released migration: add the next one.
-MIGRATIONS: list[tuple[int, Any]] = [(1, _v1_statements)]
+MIGRATIONS: list[tuple[int, Any]] = [(1, lambda: _V1), (2, lambda: _V2)]
 
 
 def open_logbook(path: Path, *, create: bool = False) -> Logbook:

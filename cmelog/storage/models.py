@@ -44,6 +44,7 @@ class EntryRow(SQLModel, table=True):
     certificate_name: str | None = None
     notes: str | None = None
     source: str = "typed"
+    moc_points: int | None = None  # hundredths (schema 2)
 
 
 class AttestationRow(SQLModel, table=True):
@@ -67,3 +68,38 @@ class ReminderRow(SQLModel, table=True):
     renewal_date: dt.date = Field(index=True)
     milestone: int
     sent_on: dt.date
+    sent_at: str | None = None  # ISO timestamp of the delivery (schema 2)
+    channels: str | None = None  # names of the channels that delivered, ";"-joined (schema 2)
+
+
+class HistoryRow(SQLModel, table=True):
+    """Append-only record of every change (schema 2; triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "history"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str  # ISO timestamp with offset
+    command: str  # the cmelog command that made the change, e.g. "edit"
+    action: str  # add, edit, delete, undelete, import, attest, attestation-edit, ...
+    entity: str  # "entry" or "attestation"
+    entity_id: int | None = Field(default=None, index=True)
+    old: str | None = None  # JSON object of the values before, null on add
+    new: str | None = None  # JSON object of the values after, null on delete
+
+
+class SettingRow(SQLModel, table=True):
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class ChannelRow(SQLModel, table=True):
+    """A reminder delivery channel (schema 2). Secrets are never stored here."""
+
+    __tablename__ = "channel"
+
+    name: str = Field(primary_key=True)
+    url: str
+    position: int = 0

@@ -1,0 +1,208 @@
+"""What every command module shares: the Typer app, the one exit point, shared options.
+
+Importing this module must stay cheap: SQLAlchemy/SQLModel, ReportLab and icalendar are imported
+inside the commands that need them (tests/test_startup.py guards it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cmelog import __version__
+from cmelog._click import Abort, Exit, NoArgsIsHelpError, click
+from cmelog._click import UsageError as ClickUsageError
+from cmelog.errors import CmelogError, ExitStatus, UsageError
+from cmelog.services.context import Context
+
+
+class CmelogGroup(TyperGroup):
+    """The one exit point: every failure becomes one sentence on stderr and an exit status."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        code = run_guarded(
+            lambda: super(CmelogGroup, self).main(
+                args, prog_name or "cmelog", complete_var, standalone_mode=False, **extra
+            )
+        )
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"cmelog: {message}\n")
+    sys.stderr.flush()
+
+
+def run_guarded(call: Any) -> int:
+    debug = os.environ.get("CMELOG_DEBUG") == "1"
+    try:
+        rv = call()
+        return rv if isinstance(rv, int) else 0
+    except CmelogError as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        _err(exc.message)
+        return int(exc.status)
+    except Exit as exc:
+        return int(exc.exit_code)
+    except ClickUsageError as exc:
+        if NoArgsIsHelpError is not None and isinstance(exc, NoArgsIsHelpError):
+            click.echo(exc.ctx.get_help() if exc.ctx else "")
+            return 0
+        hint = ""
+        if exc.ctx is not None:
+            hint = f" (see `{exc.ctx.command_path} --help`)"
+        _err(exc.format_message().rstrip(".") + "." + hint)
+        return int(ExitStatus.USAGE)
+    except Abort:
+        _err("Stopped; nothing was changed.")
+        return int(ExitStatus.FAILURE)
+    except KeyboardInterrupt:
+        _err("Interrupted; nothing was changed.")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: never a traceback for users
+        if debug:
+            raise
+        _err(
+            f"Unexpected error ({type(exc).__name__}: {exc}); nothing was changed. "
+            "Set CMELOG_DEBUG=1 to see the details."
+        )
+        return int(ExitStatus.FAILURE)
+
+
+app = typer.Typer(
+    cls=CmelogGroup,
+    name="cmelog",
+    help="A personal CME logbook for Massachusetts physicians: what have I earned, what is "
+    "still missing before my renewal date, and can I hand the Board my evidence tonight?",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+profile_app = typer.Typer(
+    help="Show the physician profile; `profile set` changes it.", invoke_without_command=True
+)
+app.add_typer(profile_app, name="profile")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cmelog {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Logbook file (default: $CMELOG_DB, else the per-user data folder).",
+            metavar="PATH",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = Context(db_option=db)
+
+
+def _ctx(ctx: typer.Context) -> Context:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Context)
+    return obj
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+# ------------------------------------------------------------------ options shared by add/edit
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Pretend today is this date.", metavar="DATE")
+]
+DateOpt = Annotated[
+    str | None, typer.Option("--date", help="YYYY-MM-DD, today or yesterday.", metavar="DATE")
+]
+EndOpt = Annotated[
+    str | None, typer.Option("--end-date", help="Last day of a multi-day activity.", metavar="DATE")
+]
+CategoryOpt = Annotated[
+    str | None, typer.Option("--category", help="1 or 2 (AMA PRA Category).", metavar="{1,2}")
+]
+CreditsOpt = Annotated[
+    str | None,
+    typer.Option("--credits", help="Credits designated on the certificate.", metavar="X"),
+]
+MinutesOpt = Annotated[
+    str | None, typer.Option("--minutes", help="Time spent, in minutes.", metavar="N")
+]
+HoursOpt = Annotated[str | None, typer.Option("--hours", help="Time spent, in hours.", metavar="H")]
+ProviderOpt = Annotated[
+    str | None, typer.Option("--provider", help="Accredited provider (Category 1).", metavar="NAME")
+]
+TopicOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--topic", help="Topic slug (repeatable); see `cmelog requirements`.", metavar="SLUG"
+    ),
+]
+KindOpt = Annotated[
+    str | None,
+    typer.Option("--kind", help="activity (default), teaching, article, ...", metavar="SLUG"),
+]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", help="live, online, enduring, ...", metavar="SLUG")
+]
+UrlOpt = Annotated[str | None, typer.Option("--url", metavar="URL")]
+CertOpt = Annotated[
+    str | None,
+    typer.Option("--certificate", help="Certificate file to keep with the entry.", metavar="FILE"),
+]
+NotesOpt = Annotated[str | None, typer.Option("--notes", metavar="TEXT")]
+DupOpt = Annotated[
+    bool, typer.Option("--allow-duplicate", help="Store even if an identical entry exists.")
+]
+
+
+EntryId = Annotated[str, typer.Argument(help="Entry id (see `cmelog list`).", metavar="ID")]
+
+
+def _whole(text: str, what: str, accepted: str) -> int:
+    """A whole number typed by the user, or exit 2 naming it."""
+    raw = text.strip()
+    if not raw.isascii() or not raw.isdigit():
+        raise UsageError(f"{what} {text!r} is not valid; give {accepted}.")
+    return int(raw)
+
+
+def _entry_id(text: str) -> int:
+    number = _whole(text, "Entry id", "the number shown by `cmelog list`")
+    if number > 2**63 - 1:  # larger than any SQLite row id: certainly not stored
+        from cmelog.services.entries import not_found
+
+        raise not_found(number)
+    return number

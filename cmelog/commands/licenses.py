@@ -1,0 +1,3 @@
+"""license, ledger and rules commands (several licenses and boards)."""
+
+from __future__ import annotations
