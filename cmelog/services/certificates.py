@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import os
 import tempfile
 from dataclasses import dataclass
@@ -17,6 +18,30 @@ class StoredCertificate:
     name: str  # original file name
     path: Path
     created: bool  # False when an identical file was already stored
+
+
+_SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
+
+
+def stored_suffix(name: str | None) -> str:
+    """The extension a stored certificate keeps: the original's, lower-cased (".pdf"), or ""."""
+    suffix = Path(name or "").suffix.lower()
+    return suffix if _SUFFIX.fullmatch(suffix) else ""
+
+
+def certificate_file(folder: Path, sha256: str, name: str | None) -> Path:
+    """Where the certificate with this SHA-256 is stored: `<sha256><ext>`; a file stored by
+    cmelog 0.1 (no extension) or under another extension is found too. The returned path may
+    not exist (a missing certificate)."""
+    preferred = folder / (sha256 + stored_suffix(name))
+    if preferred.exists():
+        return preferred
+    bare = folder / sha256
+    if bare.exists():
+        return bare
+    for other in sorted(folder.glob(sha256 + ".*")):
+        return other
+    return preferred
 
 
 def check_certificate(path_text: str) -> Path:
@@ -47,7 +72,11 @@ def store_certificate(source: Path, folder: Path) -> StoredCertificate:
                 out.flush()
                 os.fsync(out.fileno())
             sha = digest.hexdigest()
-            target = folder / sha
+            existing = certificate_file(folder, sha, source.name)
+            if existing.exists():
+                os.unlink(tmp)
+                return StoredCertificate(sha, source.name, existing, created=False)
+            target = folder / (sha + stored_suffix(source.name))
             if target.exists():
                 os.unlink(tmp)
                 return StoredCertificate(sha, source.name, target, created=False)

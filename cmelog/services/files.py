@@ -11,8 +11,19 @@ from typing import BinaryIO
 from cmelog.errors import CmelogError
 
 
-def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
-    """Run `write(fh)` on a temporary file, then rename it to `path`. A failure leaves nothing."""
+def atomic_write(
+    path: Path,
+    write: Callable[[BinaryIO], None],
+    *,
+    force: bool = False,
+    protect: Path | None = None,
+) -> Path:
+    """Run `write(fh)` on a temporary file, then rename it to `path`. A failure leaves nothing.
+
+    `force`: replace an existing file (otherwise exit 1). `protect`: the logbook in use; its
+    file, journal, WAL and certificates are never written, even with `force`.
+    (Contract for 0.2; the guard itself is implemented with issue 10.)
+    """
     path = path.absolute()
     if path.is_dir():
         raise CmelogError(f"{path} is a folder; give a file name to write.")
