@@ -12,7 +12,7 @@ try:
     from typer.exceptions import Abort, Exit
 except ImportError:  # pragma: no cover - older Typer with click as a dependency
     import click  # type: ignore[no-redef]
-    from click.exceptions import Abort, Exit  # type: ignore[no-redef]
+    from click.exceptions import Abort, Exit  # type: ignore[no-redef, assignment, unused-ignore]
 
 ClickException: Any = click.exceptions.ClickException
 UsageError: Any = click.exceptions.UsageError
