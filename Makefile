@@ -2,7 +2,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup test lint demo bench clean
+.PHONY: setup test lint demo bench bench-memory clean
 
 $(BIN)/cmelog: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,6 +25,9 @@ demo: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py
+
+bench-memory: setup
+	$(BIN)/python benchmarks/bench_memory.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

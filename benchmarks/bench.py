@@ -117,72 +117,83 @@ def logbook(folder: Path, n: int) -> tuple[Path, float, float]:
     return db, seconds, peak
 
 
+def interleaved(
+    a: list[str], b: list[str], rounds: int, env: dict[str, str] | None = None
+) -> tuple[list[float], list[float], float, float]:
+    """Run a and b alternately `rounds` times: (a times, b times, a peak MiB, b peak MiB)."""
+    ta: list[float] = []
+    tb: list[float] = []
+    ma = mb = 0.0
+    for _ in range(rounds):
+        s, m = run(a, env)
+        ta.append(s)
+        ma = max(ma, m)
+        s, m = run(b, env)
+        tb.append(s)
+        mb = max(mb, m)
+    return ta, tb, ma, mb
+
+
+def spread(xs: list[float]) -> str:
+    q = statistics.quantiles(xs, n=4) if len(xs) >= 2 else [xs[0]] * 3
+    return f"median {statistics.median(xs):.3f} s, IQR {q[0]:.3f}-{q[2]:.3f} s"
+
+
+def ratio_line(name: str, ta: list[float], tb: list[float], base: str, goal: str) -> str:
+    r = statistics.median(ta) / statistics.median(tb)
+    return (
+        f"{name}: {spread(ta)} / {base}: {spread(tb)} = ratio {r:.2f} of medians, "
+        f"{min(ta) / min(tb):.2f} of minima (goal {goal})"
+    )
+
+
 def main() -> None:
+    rounds = int(os.environ.get("BENCH_ROUNDS", "11"))
     print(
         f"cmelog benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {platform.platform()}"
+        f"Python {platform.python_version()}, {platform.platform()}; {rounds} interleaved rounds"
     )
+    import_typer = [PY, "-c", "import typer"]
     with tempfile.TemporaryDirectory(prefix="cmelog-bench-") as tmp:
         folder = Path(tmp)
         app = folder / "two_command_app.py"
         app.write_text(TWO_COMMAND_APP)
-        rounds = 15
-        # interleave so that machine noise hits both sides alike; start-up latency is noisy,
-        # so print the ratio of medians and the ratio of minima (the least disturbed runs)
-        help_c, help_t, mem_c, mem_t = [], [], 0.0, 0.0
-        for _ in range(rounds):
-            s, m = run([CMELOG, "--help"])
-            help_c.append(s)
-            mem_c = max(mem_c, m)
-            s, m = run([PY, str(app), "--help"])
-            help_t.append(s)
-            mem_t = max(mem_t, m)
-        hc, ht = statistics.median(help_c), statistics.median(help_t)
-        print(
-            f"\n--help: cmelog {hc:.3f} s ({mem_c:.0f} MiB) / two-command Typer app {ht:.3f} s "
-            f"({mem_t:.0f} MiB) = ratio {hc / ht:.2f} of medians, "
-            f"{min(help_c) / min(help_t):.2f} of minima (goal <= 1.25)"
-        )
+
+        ta, tb, ma, mb = interleaved([CMELOG, "--help"], [PY, str(app), "--help"], rounds)
+        print("\n" + ratio_line("cmelog --help", ta, tb, "two-command Typer app --help", "<= 1.10"))
+        print(f"  peak memory: cmelog {ma:.0f} MiB, Typer app {mb:.0f} MiB")
 
         db1k, imp1k, imp1k_mem = logbook(folder, 1_000)
         db10k, imp10k, imp10k_mem = logbook(folder, 10_000)
         print(f"\nimport 1,000 rows: {imp1k:.2f} s ({imp1k_mem:.0f} MiB)")
-        print(f"import 10,000 rows: {imp10k:.2f} s ({imp10k_mem:.0f} MiB) (goal < 2.5 s)")
+        print(f"import 10,000 rows: {imp10k:.2f} s ({imp10k_mem:.0f} MiB) (goal <= 1.0 s)")
 
-        st_c, st_t = [], []
-        st_mem = 0.0
-        for _ in range(5):
-            s, m = run([CMELOG, "--db", str(db10k), "status", "--as-of", AS_OF])
-            st_c.append(s)
-            st_mem = max(st_mem, m)
-            st_t.append(run([PY, "-c", "import typer, sqlmodel, rich.table"])[0])
-        sc, stt = statistics.median(st_c), statistics.median(st_t)
-        print(
-            f"\nstatus on 10k entries: {sc:.3f} s ({st_mem:.0f} MiB) / "
-            f"import typer, sqlmodel, rich.table {stt:.3f} s = ratio {sc / stt:.2f} "
-            "(goal <= 1.3)"
-        )
+        for name, cmd, goal in (
+            ("status (10k)", [CMELOG, "--db", str(db10k), "status", "--as-of", AS_OF], "<= 2.5"),
+            ("list (10k, piped)", [CMELOG, "--db", str(db10k), "list"], "<= 2.0"),
+            ("show 1", [CMELOG, "--db", str(db10k), "show", "1"], "<= 2.0"),
+        ):
+            ta, tb, ma, _ = interleaved(cmd, import_typer, rounds)
+            print("\n" + ratio_line(name, ta, tb, "python -c 'import typer'", goal))
+            print(f"  peak memory: {ma:.0f} MiB (goal <= 150)")
 
-        out = folder / "audit.pdf"
-        e1, m1 = median(
-            [CMELOG, "--db", str(db1k), "audit-export", "--as-of", AS_OF, "--output", str(out)], 3
-        )
-        e10, m10 = median(
-            [CMELOG, "--db", str(db10k), "audit-export", "--as-of", AS_OF, "--output", str(out)], 2
-        )
-        # entries in the current and previous cycles: all of them by construction
-        print(f"\naudit-export PDF 1k: {e1:.2f} s = {e1:.3f} s per 1,000 entries ({m1:.0f} MiB)")
+        outs = iter(range(1_000_000))
+
+        def export(db: Path) -> list[str]:
+            out = folder / f"audit-{next(outs)}.pdf"
+            return [CMELOG, "--db", str(db), "audit-export", "--as-of", AS_OF, "-o", str(out)]
+
+        runs1 = [run(export(db1k)) for _ in range(3)]
+        runs10 = [run(export(db10k)) for _ in range(2)]
+        e1 = statistics.median(r[0] for r in runs1)
+        e10 = statistics.median(r[0] for r in runs10)
+        m1 = max(r[1] for r in runs1)
+        m10 = max(r[1] for r in runs10)
+        print(f"\naudit-export PDF 1k, whole command: {e1:.2f} s ({m1:.0f} MiB) (goal <= 0.35 s)")
         print(
             f"audit-export PDF 10k: {e10:.2f} s = {e10 / 10:.3f} s per 1,000 entries "
-            f"({m10:.0f} MiB)"
-        )
-        print(
-            f"10k / 1k time: {e10 / e1:.1f} (goal <= 12; linear is 10); "
-            f"goal < 0.35 s per 1,000 entries"
-        )
-        print(
-            f"marginal cost: {(e10 - e1) / 9:.3f} s per 1,000 entries (the 1k run is mostly "
-            "fixed start-up: Python, Typer, Rich and ReportLab imports)"
+            f"({m10:.0f} MiB) (goal <= 0.25 s per 1,000); 10k / 1k = {e10 / e1:.1f} "
+            "(linear is 10)"
         )
 
 
