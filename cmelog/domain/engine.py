@@ -43,6 +43,11 @@ def applies(condition: Condition, profile: Profile, renewal_date: date) -> bool:
     return True
 
 
+def cite(source: str) -> str:
+    """A source as cited in a note: its name, without the explanation after a colon."""
+    return source.split(": ", 1)[0].split(" ('", 1)[0]
+
+
 def kind_of(rules: Rules, entry: Entry) -> Kind:
     return rules.kinds.get(entry.kind) or rules.kinds["activity"]
 
@@ -77,7 +82,7 @@ def per_entry_credits(kind: Kind, credits: int) -> tuple[int, str | None]:
     if kind.max_per_entry is not None and credits > kind.max_per_entry:
         return kind.max_per_entry, (
             f"capped at {short_credits(kind.max_per_entry)}: {kind.label} counts at most "
-            f"{short_credits(kind.max_per_entry)} credits per entry ({kind.source})"
+            f"{short_credits(kind.max_per_entry)} credits per entry ({cite(kind.source)})"
         )
     return credits, None
 
@@ -105,7 +110,7 @@ def counted_toward_total(
                 amount = left
                 notes.append(
                     f"capped: {kind.label} counts at most {short_credits(kind.year_cap)} credits "
-                    f"per calendar year ({year}) ({kind.source})"
+                    f"per calendar year ({year}) ({cite(kind.source)})"
                 )
             year_used[(kind.id, year)] += amount
         if id(e) in prior_ids:
@@ -116,7 +121,7 @@ def counted_toward_total(
                 amount = left
                 notes.append(
                     f"capped: {kind.label} counts at most {short_credits(kind.cycle_cap)} credits "
-                    f"per cycle ({kind.source})"
+                    f"per cycle ({cite(kind.source)})"
                 )
             cycle_used[kind.id] += amount
         outcomes[id(e)] = EntryOutcome(e.id, e.credits, amount, tuple(notes))
@@ -142,14 +147,15 @@ def _ignored_note(rules: Rules, req: Requirement, e: Entry) -> str | None:
     if req.category is not None and e.category != req.category:
         return (
             f"not counted: only Category {req.category} entries count toward "
-            f"{req.label.lower()} ({req.source})"
+            f"{req.label.lower()} ({cite(req.source)})"
         )
     if not kind.counts_toward_topics:
-        return f"not counted: {kind.label} counts toward the total only ({kind.source})"
+        return f"not counted: {kind.label} counts toward the total only ({cite(kind.source)})"
     if not kind.own_topics:
         implied = ", ".join(kind.implied_topics) or "no topic"
         return (
-            f"not counted: {kind.label} counts toward the total and {implied} only ({kind.source})"
+            f"not counted: {kind.label} counts toward the total and {implied} only "
+            f"({cite(kind.source)})"
         )
     return None
 
@@ -197,7 +203,7 @@ def _evaluate_cycle_requirement(
                     amount = left
                     notes.append(
                         f"capped: {kind.label} counts at most {short_credits(limit)} credits "
-                        f"toward {req.label.lower()} per cycle ({kind.source})"
+                        f"toward {req.label.lower()} per cycle ({cite(kind.source)})"
                     )
             for key in applied:
                 cap_used[key] += amount
@@ -219,7 +225,7 @@ def _evaluate_cycle_requirement(
             satisfied = True
             req_notes.append(
                 f"{kind.label} within the year before the renewal date satisfies the "
-                f"{req.label.lower()} requirement ({kind.source})"
+                f"{req.label.lower()} requirement ({cite(kind.source)})"
             )
     required = req.required or 0
     return RequirementResult(

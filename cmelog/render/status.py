@@ -73,8 +73,9 @@ def shortfalls(rep: StatusReport, ev: Evaluation) -> list[str]:
     return out
 
 
-def previous_line(rep: StatusReport) -> str | None:
-    """One sentence on how the previous cycle closed, judged as of its own renewal date."""
+def previous_summary(rep: StatusReport) -> tuple[str, list[str]] | None:
+    """How the previous cycle closed, judged as of its own renewal date: a sentence, and what it
+    lacked when it closed short."""
     ev = rep.previous
     if ev is None:
         return None
@@ -83,12 +84,12 @@ def previous_line(rep: StatusReport) -> str | None:
     if total is not None and not total.met and not total.earned:
         return (
             f"Your previous cycle ({span}) has no activities recorded in cmelog; the audit "
-            "record covers it too, so add what you completed then."
+            "record covers it too, so add what you completed then.",
+            [],
         )
-    missing = shortfalls(rep, ev)
-    if not missing:
-        return f"Your previous cycle ({span}) was complete as of its renewal date."
-    return f"Your previous cycle ({span}) closed short: {', '.join(missing)}."
+    if ev.complete:
+        return f"Your previous cycle ({span}) was complete as of its renewal date.", []
+    return f"Your previous cycle ({span}) closed short:", shortfalls(rep, ev)
 
 
 def _days(n: int) -> str:
@@ -129,10 +130,11 @@ def status_text(rep: StatusReport) -> None:
         f"Application mailed around {r.application_mailing_date.isoformat()}; "
         f"waiver requests due by {r.waiver_deadline.isoformat()}."
     )
-    before = previous_line(rep)
-    if before:
-        short = rep.previous is not None and not rep.previous.complete
-        out.print(_safe(before), style="yellow" if short else None)
+    summary = previous_summary(rep)
+    if summary is not None:
+        sentence, missing = summary
+        out.print(_safe(sentence), style="yellow" if missing else None)
+        _bullets(missing)
     out.print()
     t = Table(header_style="bold", show_edge=False, pad_edge=False, box=None)
     t.add_column("Requirement", overflow="fold", ratio=1)
@@ -143,7 +145,7 @@ def status_text(rep: StatusReport) -> None:
     for req in rep.evaluation.requirements:
         if req.scope != scope:
             scope = req.scope
-            t.add_row(Text("Once, any date:", style="italic"), "", "", "")
+            t.add_row(Text(f"Once, by {r.renewal_date.isoformat()}:", style="italic"), "", "", "")
         progress, figures, state = _cells(rep, req)
         style = "green" if state == "met" else ("dim" if state == "n/a" else "red bold")
         label = ("  " if req.scope == "one-time" else "") + req.label
