@@ -250,11 +250,13 @@ def explain_text(rep: StatusReport) -> None:
         out.print()
         req_rule = rep.rules.requirement(req.id)
         head = Text(req.label, style="bold")
-        if req.required is not None:
+        if req.attested:
+            head.append(f"  {_cells(rep, req)[1]}")
+        elif req.required is not None:
             head.append(
                 f"  earned {format_credits(req.earned or 0)} of {format_credits(req.required)}"
             )
-        head.append("  met" if req.met else "  not met")
+        head.append("" if req.attested else "  met" if req.met else "  not met")
         if not req.applies:
             head.append(" (does not apply)")
         out.print(head)
