@@ -138,7 +138,11 @@ def requirements_text(rules: Rules) -> None:
     )
     out.print()
     for req in rules.requirements:
-        amount = "training" if req.required is None else f"{short_credits(req.required)} credits"
+        amount = (
+            "training"
+            if req.required is None
+            else f"{short_credits(req.required)} credit{'' if req.required == 100 else 's'}"
+        )
         head = Text(f"{req.id}", style="bold")
         head.append(f"  {req.label}: {amount}, {req.scope}; applies to {req.applies.describe()}")
         out.print(head)
@@ -156,16 +160,16 @@ def requirements_text(rules: Rules) -> None:
             _indented(out, f"May be met by an attestation: cmelog attest {req.id} ...", 4)
         if req.note:
             _indented(out, f"Note: {req.note}", 4)
-        _indented(out, f"Source: {req.source}, {req.date.isoformat()}", 4)
+        _indented(out, f"Source ({req.date.isoformat()}): {req.source}", 4)
     out.print()
     out.print(Text("Other ways to earn credit (--kind)", style="bold"))
     for k in rules.kinds.values():
         bits = _kind_bits(k)
         _indented(out, f"{k.id}: {k.label}" + (f" ({'; '.join(bits)})" if bits else ""), 2)
-        dated = f", {k.date.isoformat()}" if k.date else ""
-        _indented(out, f"  Source: {k.source}{dated}", 4)
+        dated = f" ({k.date.isoformat()})" if k.date else ""
+        _indented(out, f"Source{dated}: {k.source}", 6)
         if k.note:
-            _indented(out, f"  Note: {k.note}", 4)
+            _indented(out, f"Note: {k.note}", 6)
     out.print()
     for a in rules.advice:
         _indented(out, f"Note: {a}", 0)
