@@ -6,9 +6,10 @@ Credits are integer hundredths. The cycle under test ends on 2026-06-15 (Jane).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmelog.domain.engine import evaluate
@@ -263,3 +264,56 @@ def test_remaining_is_zero_when_met_by_attestation_or_not_applying() -> None:
     assert req(ev, "opioids-pain-management").remaining == 0
     assert req(ev, "child-abuse-reporting").remaining is None
     assert req(ev, "total").remaining == 5000
+
+
+# ------------------------------------------------------------------ a closed cycle stays closed
+KINDS = list(RULES.kinds)
+TOPICS = list(RULES.topics)
+
+
+@st.composite
+def entries(draw: st.DrawFn, lo: date, hi: date) -> Entry:
+    kind = draw(st.sampled_from(KINDS))
+    start = draw(st.dates(lo, hi))
+    end = draw(st.one_of(st.none(), st.dates(start, start + timedelta(days=20))))
+    return Entry(
+        id=draw(st.integers(1, 10**6)),
+        title="t",
+        date=start,
+        end_date=end,
+        credits=25 * draw(st.integers(1, 320)),
+        category=RULES.kinds[kind].category or draw(st.sampled_from([1, 2])),
+        kind=kind,
+        topics=tuple(sorted(draw(st.sets(st.sampled_from(TOPICS), max_size=3)))),
+    )
+
+
+def _unique(items: list[Entry]) -> list[Entry]:
+    return [replace(e, id=i + 1) for i, e in enumerate(items)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(entries(date(2000, 1, 1), PREVIOUS.end), max_size=15),
+    st.lists(entries(PREVIOUS.end + timedelta(days=1), date(2030, 1, 1)), min_size=1, max_size=8),
+    st.lists(
+        st.builds(
+            Attestation,
+            st.integers(1, 50),
+            st.sampled_from(["ehr", "child-abuse-reporting", "domestic-sexual-violence"]),
+            st.dates(date(2000, 1, 1), date(2030, 1, 1)),
+            st.just("how"),
+        ),
+        max_size=4,
+    ),
+)
+def test_nothing_dated_after_a_renewal_changes_how_its_cycle_is_judged(
+    before: list[Entry], after: list[Entry], attestations: list[Attestation]
+) -> None:
+    """Entries ending after R, and attestations dated after R, never change R's cycle."""
+    logbook = _unique([*before, *after])
+    kept = [e for e in logbook if e.effective_date <= PREVIOUS.end]
+    early = [a for a in attestations if a.date <= PREVIOUS.end]
+    full = run(logbook, window=PREVIOUS, attestations=attestations)
+    judged = run(kept, window=PREVIOUS, attestations=early)
+    assert full == judged

@@ -233,3 +233,34 @@ def test_status_as_a_subprocess_shows_the_previous_cycle(
     doc = json.loads(r.stdout)
     assert req(doc["previous"]["requirements"], "total")["earned"] == 46
     assert req(doc["previous"]["requirements"], "total")["remaining"] == 4
+
+
+def test_previous_seen_later_is_that_cycle_as_it_stood_at_its_renewal(ann: Cli) -> None:
+    """The previous cycle in 2026 is judged exactly as status judged it on its renewal date,
+    however much was added after; --explain (every entry) and the SQL sums agree."""
+    add(ann, "Review", "2023-05-01", "30")
+    add(ann, "Wellness", "2023-06-01", "5", "--topic", "physician-wellness")
+    add(ann, "Wellness and risk", "2024-02-01", "4", "--topic", "physician-wellness",
+        "--topic", "risk-management")  # fmt: skip
+    add(ann, "EHR (Category 2)", "2024-03-01", "3", "--category", "2", "--topic", "ehr")
+    add(ann, "Examiner", "2024-04-01", None, "--kind", "medical-examiner", "--credits", "4")
+    add(ann, "Examiner again", "2024-09-01", None, "--kind", "medical-examiner", "--credits", "4")
+    add(ann, "Bias", "2025-03-14", "2", "--topic", "implicit-bias")
+    attest(ann, "domestic-sexual-violence", "2010-01-01")
+    at_renewal = status(ann, "2025-03-14")
+    # evidence after the renewal date
+    add(ann, "Late EOL", "2025-03-15", "2", "--topic", "end-of-life")
+    add(ann, "Late EHR", "2025-04-01", "3", "--topic", "ehr")
+    attest(ann, "child-abuse-reporting", "2025-05-01")
+    for extra in ((), ("--explain",)):
+        later = status(ann, "2026-04-01", *extra)
+        prev = later["previous"]
+        assert prev["cycle"] == at_renewal["cycle"]
+        strip = [{k: v for k, v in r.items() if k != "contributions"} for r in prev["requirements"]]
+        assert strip == at_renewal["requirements"]
+        assert prev["complete"] is at_renewal["complete"] is False
+    ehr = req(at_renewal["requirements"], "ehr")
+    assert (ehr["met"], ehr["earned"]) == (False, 0)  # Category 2 does not count toward EHR
+    rm = req(at_renewal["requirements"], "risk-management")
+    assert rm["earned"] == 7 + 4 + 3 + 2  # wellness cap 7, examiner 4, EHR 3 (Cat. 2), bias 2
+    assert req(at_renewal["requirements"], "total")["earned"] == 30 + 9 + 3 + 4 + 2
