@@ -183,13 +183,6 @@ def status(ctx: Context, as_of: str | None, *, explain: bool) -> StatusReport:
             named |= {c.entry_id for r in ev.requirements for c in r.contributions}
         entries = reads.get_entries(s, named)
         wanted = {m.id for m in met_by if m.kind == "attestation"}
-        wanted |= {
-            m.id
-            for r in ev.requirements
-            if r.attested
-            for m in r.met_by or ()
-            if m.kind == "attestation"
-        }
         attestations = {a.id: a for a in reads.list_attestations(s) if a.id in wanted}
     if not explain:
         ev = _without_contributions(ev)
