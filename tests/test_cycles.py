@@ -212,11 +212,17 @@ def test_previous_cycle_none_only_for_a_young_license() -> None:
     r = renewal_status(p, D("2026-01-10"))
     assert r.current == CycleWindow(D("2024-06-15"), D("2026-06-15"))
     assert r.previous is None
-    # issued the day before the previous renewal: that renewal ends a (two-day) first cycle
+    # issued the day before a renewal date of the series: within the three months before it,
+    # so (rules.md 0.2) the first renewal is two years later and the first cycle runs from L
     p = profile("1975-06-15", issued="2024-06-14", expires="2026-06-15")
     r = renewal_status(p, D("2026-01-10"))
+    assert r.current == CycleWindow(D("2024-06-14"), D("2026-06-15"))
+    assert r.previous is None
+    # issued more than three months before it: that renewal ends a short first cycle
+    p = profile("1975-06-15", issued="2024-03-14", expires="2026-06-15")
+    r = renewal_status(p, D("2026-01-10"))
     assert r.current == CycleWindow(D("2024-06-16"), D("2026-06-15"))
-    assert r.previous == CycleWindow(D("2024-06-14"), D("2024-06-15"))
+    assert r.previous == CycleWindow(D("2024-03-14"), D("2024-06-15"))
 
 
 def test_source_labels_and_missing_dates() -> None:
@@ -314,7 +320,9 @@ def expected_first_renewal(p: Profile) -> date | None:
     year = issued.year - 2
     while True:
         if year % 2 == parity and birthday_in(p.birthday, year) > issued:
-            return birthday_in(p.birthday, year)
+            s = birthday_in(p.birthday, year)
+            # rules.md 0.2: the three-month rule applies to S too
+            return birthday_in(p.birthday, year + 2) if issued >= minus_months(s, 3) else s
         year += 1
 
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cmelog.domain.engine import evaluate, is_plain
+from cmelog.domain.engine import aggregable, evaluate, is_plain
 from cmelog.domain.model import (
     Attestation,
     CycleWindow,
@@ -271,10 +271,11 @@ def test_one_time_partial_is_unmet_with_empty_met_by() -> None:
     assert r.met_by == ()
 
 
-def test_one_time_entry_after_renewal_date_still_meets_it() -> None:
-    """'any date': a one-time requirement does not depend on the window."""
+def test_one_time_entry_after_renewal_date_does_not_meet_it() -> None:
+    """rules.md 0.2: one-time evidence must be dated on or before the cycle's renewal date."""
     r = req(run([], history=[E("2027-01-01", 3, "ehr")]), "ehr")
-    assert r.met
+    assert not r.met
+    assert req(run([], history=[E("2026-06-15", 3, "ehr")]), "ehr").met
 
 
 def test_ehr_met_by_attestation() -> None:
@@ -319,15 +320,17 @@ def test_training_met_by_attestation(rid: str) -> None:
 
 
 # ------------------------------------------------------------------ kinds and their caps
-def test_board_certification_counts_60_toward_total_only() -> None:
+def test_board_certification_counts_60_toward_total_and_4_toward_risk_management() -> None:
+    """Policy 94-05 as amended 2024-03-28 (rules.md 0.2); never toward another topic."""
     bc = E("2025-04-01", 60, "risk-management", "implicit-bias", kind="board-certification")
     ev = run([bc])
     assert earned(ev, "total") == 6000
-    assert earned(ev, "risk-management") == 0
+    assert earned(ev, "risk-management") == 400
     assert not req(ev, "implicit-bias").met
     rm = req(ev, "risk-management")
-    assert contribution(rm, bc) == 0
-    assert any("total only" in c.note for c in rm.contributions if c.entry_id == bc.id)
+    assert contribution(rm, bc) == 400
+    ib = req(ev, "implicit-bias")
+    assert any("risk-management only" in c.note for c in ib.contributions if c.entry_id == bc.id)
 
 
 def test_board_certification_claimed_above_60_keeps_the_claim_and_counts_60() -> None:
@@ -433,18 +436,20 @@ def test_wellness_cap_leaves_other_risk_management_alone() -> None:
     assert req(ev, "risk-management").met
 
 
-def test_wellness_with_another_risk_topic_is_not_wellness_alone() -> None:
+def test_wellness_with_another_risk_topic_is_still_within_the_wellness_cap() -> None:
+    """rules.md 0.2 "Wellness cap": every entry tagged physician-wellness."""
     ev = run([E("2025-01-01", 9, "physician-wellness", "risk-management")])
-    assert earned(ev, "risk-management") == 900
+    assert earned(ev, "risk-management") == 700
 
 
 def test_medical_examiner_counts_4_toward_total_and_risk_management() -> None:
     a = E("2025-01-01", 4, kind="medical-examiner")
     b = E("2025-03-01", 6, kind="medical-examiner")
     ev = run([a, b])
-    assert ev.outcomes[b.id].counted == 400
-    assert earned(ev, "total") == 800
-    assert earned(ev, "risk-management") == 800
+    assert ev.outcomes[a.id].counted == 400
+    assert ev.outcomes[b.id].counted == 0  # at most 4 per cycle (rules.md 0.2)
+    assert earned(ev, "total") == 400
+    assert earned(ev, "risk-management") == 400
 
 
 def test_article_10_each_at_most_10_per_calendar_year() -> None:
@@ -513,7 +518,7 @@ def test_contributions_say_what_counted_and_which_cap_applied() -> None:
     total = req(ev, "total")
     [c] = [c for c in total.contributions if c.entry_id == t.id]
     assert c.credits == 1000
-    assert "at most 10 credits per calendar year (2025)" in c.note and "BORIM" in c.note
+    assert "at most 10 credits per calendar year (2025)" in c.note and "MMS" in c.note
     plain = E("2025-03-01", 2)
     [c2] = [c for c in req(run([plain]), "total").contributions if c.entry_id == plain.id]
     assert (c2.credits, c2.note) == (200, "counted in full")
@@ -640,14 +645,15 @@ def test_aggregating_plain_entries_gives_the_same_figures(
     """What status does in SQL (sum plain kinds per kind and topic set) changes no figure."""
     logbook = _unique(logbook)
     inside = [e for e in logbook if W.contains(e.effective_date)]
-    groups: dict[tuple[str, tuple[str, ...]], int] = defaultdict(int)
+    groups: dict[tuple[str, tuple[str, ...], int], int] = defaultdict(int)
     for e in inside:
-        if is_plain(RULES.kinds[e.kind]):
-            groups[(e.kind, e.topics)] += e.credits
+        if aggregable(RULES, e):
+            groups[(e.kind, e.topics, e.category)] += e.credits
     aggregated = [
-        Entry(id=-(i + 1), title="", date=W.start, credits=c, category=1, kind=k, topics=t)
-        for i, ((k, t), c) in enumerate(groups.items())
-    ] + [e for e in inside if not is_plain(RULES.kinds[e.kind])]
+        Entry(id=-(i + 1), title="", date=W.start, credits=c, category=cat, kind=k, topics=t)
+        for i, ((k, t, cat), c) in enumerate(groups.items())
+    ] + [e for e in inside if not aggregable(RULES, e)]
+    assert all(is_plain(RULES.kinds[e.kind]) for e in inside if aggregable(RULES, e))
     year_capped = {k.id for k in RULES.kinds.values() if k.year_cap is not None}
     prior = [
         e

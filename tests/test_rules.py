@@ -56,11 +56,12 @@ KINDS_TABLE: list[
     ]
 ] = [  # fmt: skip
     ("activity", None, None, None, None, None, False, None),
-    ("board-certification", 1, 60, 60, None, None, True, None),
+    ("board-certification", 1, 60, 60, None, None, False, 4),  # 94-05 as amended 2024-03-28
     ("medical-degree", 1, 25, 25, None, None, True, None),
     ("residency", 1, None, None, 50, None, True, None),
     ("board-volunteer", 1, None, None, None, 20, False, 4),
-    ("medical-examiner", 1, 4, 4, None, None, False, None),
+    ("medical-examiner", 1, 4, 4, None, 4, False, None),
+    ("board-of-health", 1, 4, 4, None, 4, False, None),
     ("article", 1, 10, 10, 10, None, False, None),
     ("poster", 1, 5, 5, 5, None, False, None),
     ("teaching", 1, None, None, 10, None, False, None),
@@ -185,24 +186,55 @@ def test_kind_row_matches_spec_and_names_its_source(
     shown = next(k for k in rules_doc["kinds"] if k["id"] == kid)
     assert shown["source"] == raw["source"]
     assert shown["category"] == category
-    assert shown["counts_toward"] == ("total" if total_only else "all")
+    assert shown["counts_toward"] == raw.get("counts_toward", "all")
+    assert shown["counts_toward"] == ("total" if total_only else kind.counts_toward)
 
 
-def test_medical_examiner_counts_toward_risk_management_without_a_topic() -> None:
-    assert load_rules("MA").kinds["medical-examiner"].implied_topics == ("risk-management",)
+@pytest.mark.parametrize("kid", ["medical-examiner", "board-of-health", "board-certification"])
+def test_kinds_counting_toward_risk_management_only_by_the_rule(kid: str) -> None:
+    kind = load_rules("MA").kinds[kid]
+    assert kind.implied_topics == ("risk-management",)
+    assert kind.counts_toward == "implied"  # the entry's own topics are ignored
 
 
 def test_residency_within_a_year_before_renewal_satisfies_total() -> None:
     kind = load_rules("MA").kinds["residency"]
     assert kind.satisfies == "total"
-    assert kind.satisfies_within_days in (365, 366)
+    assert kind.satisfies_within_months == 12  # the same calendar day, not 365 days
+    assert kind.satisfies_since(date(2028, 2, 29)) == date(2027, 2, 28)
+
+
+def test_every_kind_and_requirement_names_a_real_source_and_date() -> None:
+    """rules.md 0.2 "Sources of the kinds": none cites the 2024 Guidelines, which name none."""
+    rules = load_rules("MA")
+    for kid in ("board-certification", "board-volunteer", "medical-examiner", "board-of-health"):
+        k = rules.kinds[kid]
+        assert "94-05" in k.source and k.date == date(2024, 3, 28), kid
+    for kid in ("medical-degree", "residency", "article", "poster", "teaching", "publication"):
+        k = rules.kinds[kid]
+        assert "MMS" in k.source and "AMA PRA" in k.source and "Guidelines" not in k.source, kid
+    for kid in ("article", "poster", "teaching"):
+        assert "conservative reading" in rules.kinds[kid].note, kid
+    ehr = rules.requirement("ehr")
+    assert ehr is not None and ehr.category == 1 and "EHR" in ehr.source
+
+
+def test_requirements_text_says_the_yearly_caps_are_the_conservative_reading(
+    cli: Callable[..., Any],
+) -> None:
+    result = cli("requirements")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert text.count("conservative reading") == 3
+    assert "board-of-health: Board of health membership" in text
+    assert "94-05" in text
 
 
 def test_wellness_cap_is_seven_per_cycle_from_policy_19_06(rules_doc: dict[str, Any]) -> None:
     rm = load_rules("MA").requirement("risk-management")
     assert rm is not None
     [cap] = rm.caps
-    assert (cap.only_topic, cap.max, cap.per) == ("physician-wellness", 700, "cycle")
+    assert (cap.topic, cap.max, cap.per) == ("physician-wellness", 700, "cycle")
     assert "19-06" in cap.source
     shown = next(r for r in rules_doc["requirements"] if r["id"] == "risk-management")
     assert shown["caps"][0]["max"] == 7

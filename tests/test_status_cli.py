@@ -235,11 +235,12 @@ def test_kinds_stored_as_claimed_and_counted_after_caps(jane: Cli) -> None:
     assert "calendar year" in notes[teach2]
     assert "10" in notes[pub]
     assert notes[teach1] == "counted in full"
-    # risk management: teaching 4 (what counted) + medical examiner 4; board cert never
+    # risk management: teaching 4 (what counted) + medical examiner 4 + 4 of the board
+    # certification (Policy 94-05 as amended 2024-03-28)
     rm = req(doc, "risk-management")
-    assert rm["earned"] == 8
+    assert rm["earned"] == 12
     rm_counted = {c["entry"]: c["credits"] for c in rm["contributions"]}
-    assert rm_counted[teach2] == 4 and rm_counted[me] == 4 and rm_counted.get(bc, 0) == 0
+    assert rm_counted[teach2] == 4 and rm_counted[me] == 4 and rm_counted[bc] == 4
     assert json.loads(jane("show", str(pub), "--json").stdout)["credits"] == 15
 
 
@@ -507,13 +508,21 @@ def db_entries(draw: st.DrawFn) -> Entry:
 
 def _figures(doc: dict[str, Any]) -> dict[str, Any]:
     """The document without contributions; notes as a set (their order follows entry order,
-    and SQL aggregates have no dates of their own)."""
+    and SQL aggregates have no dates of their own). The previous cycle's figures too."""
+
+    def reqs(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {k: sorted(v) if k == "notes" else v for k, v in r.items() if k != "contributions"}
+            for r in items
+        ]
+
+    previous = doc["previous"]
     return {
         **doc,
-        "requirements": [
-            {k: sorted(v) if k == "notes" else v for k, v in r.items() if k != "contributions"}
-            for r in doc["requirements"]
-        ],
+        "requirements": reqs(doc["requirements"]),
+        "previous": None
+        if previous is None
+        else {**previous, "requirements": reqs(previous["requirements"])},
     }
 
 

@@ -57,6 +57,6 @@ def requirements(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
         dump(rules_json(rules))
     else:
-        from cmelog.render.text import requirements_text
+        from cmelog.render.rules import requirements_text
 
         requirements_text(rules)

@@ -6,7 +6,8 @@ from the expiration date printed on the license when known (authoritative), else
 renewal estimated from the initial license date.
 
 When the initial license date L is known, the series starts at the *first renewal*: with a
-printed expiration date, the first series date strictly after L; without one, the estimate of
+printed expiration date, S (the first series date strictly after L), or S plus two years when L
+falls within the three months before S (rules.md 0.2); without one, the estimate of
 `first_renewal_estimate`. Renewal dates before the first renewal do not exist, and the first
 cycle runs from L (inclusive) through the first renewal.
 """
@@ -86,8 +87,14 @@ def first_renewal(profile: Profile, rules: RenewalRules | None = None) -> date |
         return None
     if profile.license_expires is None:
         return first_renewal_estimate(profile.birthday, issued, _window(rules))
+    # rules.md 0.2 "First renewal with both dates": S is the first date of the printed series
+    # after L; the three-month rule then applies to S as it does to the birthday B.
     anchor_year, _ = renewal_dates_anchor(profile, rules)
-    return _series_on_or_after(renewal_day(profile), anchor_year, issued + _ONE_DAY)
+    day = renewal_day(profile)
+    s = _series_on_or_after(day, anchor_year, issued + _ONE_DAY)
+    if issued >= minus_months(s, _window(rules)):
+        return on_birthday(day, s.year + 2)
+    return s
 
 
 def renewal_on_or_after(profile: Profile, d: date, rules: RenewalRules | None = None) -> date:

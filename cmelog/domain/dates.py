@@ -49,3 +49,8 @@ def minus_months(d: date, months: int) -> date:
     year, month0 = divmod(total, 12)
     last = calendar.monthrange(year, month0 + 1)[1]
     return date(year, month0 + 1, min(d.day, last))
+
+
+def one_year_before(d: date) -> date:
+    """The same calendar day one year earlier; 29 February counts from 28 February."""
+    return minus_months(d, 12)

@@ -1,15 +1,20 @@
 """Requirement evaluation: what counts toward each requirement after every cap and overlap. Pure.
 
 Entries may be real entries or aggregates of uncapped entries (id <= 0): the caller may sum plain
-activities in SQL and pass one pseudo-entry per (kind, topics) group, since nothing about them
-depends on order. Aggregates never appear in contributions, outcomes or met_by.
+activities in SQL and pass one pseudo-entry per (kind, topics, category) group, since nothing
+about them depends on order (`aggregable`). Aggregates never appear in contributions, outcomes
+or met_by.
+
+Every cycle is judged as of its own end R (rules.md 0.2): one-time requirements are met only by
+entries whose (end) date is on or before R and attestations dated on or before R. Every cap takes
+entries in order of (end) date, then id.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from cmelog.domain.credits import short_credits
 from cmelog.domain.model import (
@@ -38,6 +43,11 @@ def applies(condition: Condition, profile: Profile, renewal_date: date) -> bool:
     return True
 
 
+def cite(source: str) -> str:
+    """A source as cited in a note: its name, without the explanation after a colon."""
+    return source.split(": ", 1)[0].split(" ('", 1)[0]
+
+
 def kind_of(rules: Rules, entry: Entry) -> Kind:
     return rules.kinds.get(entry.kind) or rules.kinds["activity"]
 
@@ -53,15 +63,26 @@ def is_plain(kind: Kind) -> bool:
     )
 
 
+def cap_topics(rules: Rules) -> frozenset[str]:
+    """Topics whose entries share a cap within a requirement (wellness): order matters for them."""
+    return frozenset(c.topic for r in rules.requirements for c in r.caps)
+
+
+def aggregable(rules: Rules, entry: Entry) -> bool:
+    """True when the entry may be summed with others of its (kind, topics, category) group."""
+    return is_plain(kind_of(rules, entry)) and not (set(entry.topics) & cap_topics(rules))
+
+
 def _order(entries: Iterable[Entry]) -> list[Entry]:
-    return sorted(entries, key=lambda e: (e.effective_date, e.date, e.id))
+    """Caps take entries in order of (end) date, then id (rules.md 0.2 "Order of caps")."""
+    return sorted(entries, key=lambda e: (e.effective_date, e.id))
 
 
 def per_entry_credits(kind: Kind, credits: int) -> tuple[int, str | None]:
     if kind.max_per_entry is not None and credits > kind.max_per_entry:
         return kind.max_per_entry, (
             f"capped at {short_credits(kind.max_per_entry)}: {kind.label} counts at most "
-            f"{short_credits(kind.max_per_entry)} credits per entry ({kind.source})"
+            f"{short_credits(kind.max_per_entry)} credits per entry ({cite(kind.source)})"
         )
     return credits, None
 
@@ -89,7 +110,7 @@ def counted_toward_total(
                 amount = left
                 notes.append(
                     f"capped: {kind.label} counts at most {short_credits(kind.year_cap)} credits "
-                    f"per calendar year ({year}) ({kind.source})"
+                    f"per calendar year ({year}) ({cite(kind.source)})"
                 )
             year_used[(kind.id, year)] += amount
         if id(e) in prior_ids:
@@ -100,7 +121,7 @@ def counted_toward_total(
                 amount = left
                 notes.append(
                     f"capped: {kind.label} counts at most {short_credits(kind.cycle_cap)} credits "
-                    f"per cycle ({kind.source})"
+                    f"per cycle ({cite(kind.source)})"
                 )
             cycle_used[kind.id] += amount
         outcomes[id(e)] = EntryOutcome(e.id, e.credits, amount, tuple(notes))
@@ -108,8 +129,35 @@ def counted_toward_total(
 
 
 def _qualifying(rules: Rules, req: Requirement, e: Entry) -> frozenset[str]:
+    """The topics by which `e` counts toward `req` (empty: it does not)."""
     kind = kind_of(rules, e)
-    return frozenset((set(e.topics) | set(kind.implied_topics)) & set(req.topics))
+    if req.category is not None and e.category != req.category:
+        return frozenset()
+    own = set(e.topics) if kind.own_topics else set()
+    return frozenset((own | set(kind.implied_topics)) & set(req.topics))
+
+
+def _ignored_note(rules: Rules, req: Requirement, e: Entry) -> str | None:
+    """Why an entry tagged with a topic of `req` does not count toward it, if it does not."""
+    if not set(e.topics) & set(req.topics):
+        return None  # not tagged with a topic of the requirement: nothing to explain
+    kind = kind_of(rules, e)
+    if _qualifying(rules, req, e) and kind.counts_toward_topics:
+        return None  # it counts
+    if req.category is not None and e.category != req.category:
+        return (
+            f"not counted: only Category {req.category} entries count toward "
+            f"{req.label.lower()} ({cite(req.source)})"
+        )
+    if not kind.counts_toward_topics:
+        return f"not counted: {kind.label} counts toward the total only ({cite(kind.source)})"
+    if not kind.own_topics:
+        implied = ", ".join(kind.implied_topics) or "no topic"
+        return (
+            f"not counted: {kind.label} counts toward the total and {implied} only "
+            f"({cite(kind.source)})"
+        )
+    return None
 
 
 def _evaluate_cycle_requirement(
@@ -131,36 +179,34 @@ def _evaluate_cycle_requirement(
         notes = list(outcome.notes)
         if not req.counts_all:
             qualifying = _qualifying(rules, req, e)
-            if not qualifying:
+            if not qualifying or not kind.counts_toward_topics:
+                ignored = _ignored_note(rules, req, e)
+                if ignored and e.id > 0:
+                    contributions.append(Contribution(e.id, 0, ignored))
                 continue
-            if not kind.counts_toward_topics:
-                if e.id > 0:
-                    contributions.append(
-                        Contribution(
-                            e.id,
-                            0,
-                            f"not counted: {kind.label} counts toward the total only"
-                            f" ({kind.source})",
-                        )
-                    )
-                continue
+            # every cap that applies limits the entry; each then uses what the entry counts
+            applied: list[str] = []
             for cap in req.caps:
-                if qualifying == {cap.only_topic}:
-                    left = max(0, cap.max - cap_used[cap.only_topic])
+                if cap.topic in qualifying:
+                    key = "topic:" + cap.topic
+                    applied.append(key)
+                    left = max(0, cap.max - cap_used[key])
                     if amount > left:
                         amount = left
                         notes.append(f"capped: {cap.label} ({cap.source})")
-                    cap_used[cap.only_topic] += amount
             if req.id in kind.requirement_caps:
                 limit = kind.requirement_caps[req.id]
-                left = max(0, limit - cap_used["kind:" + kind.id])
+                key = "kind:" + kind.id
+                applied.append(key)
+                left = max(0, limit - cap_used[key])
                 if amount > left:
                     amount = left
                     notes.append(
                         f"capped: {kind.label} counts at most {short_credits(limit)} credits "
-                        f"toward {req.label.lower()} per cycle ({kind.source})"
+                        f"toward {req.label.lower()} per cycle ({cite(kind.source)})"
                     )
-                cap_used["kind:" + kind.id] += amount
+            for key in applied:
+                cap_used[key] += amount
         earned += amount
         if e.id > 0:
             contributions.append(Contribution(e.id, amount, "; ".join(notes) or IN_FULL))
@@ -169,14 +215,17 @@ def _evaluate_cycle_requirement(
                 req_notes.append(n)
     satisfied = False
     for kind in rules.kinds.values():
-        if kind.satisfies != req.id or kind.satisfies_within_days is None:
+        since = kind.satisfies_since(window.end) if kind.satisfies == req.id else None
+        if since is None:
             continue
-        since = window.end - timedelta(days=kind.satisfies_within_days)
-        if any(kind_of(rules, e).id == kind.id and e.effective_date >= since for e in ordered):
+        if any(
+            kind_of(rules, e).id == kind.id and since <= e.effective_date <= window.end
+            for e in ordered
+        ):
             satisfied = True
             req_notes.append(
                 f"{kind.label} within the year before the renewal date satisfies the "
-                f"{req.label.lower()} requirement ({kind.source})"
+                f"{req.label.lower()} requirement ({cite(kind.source)})"
             )
     required = req.required or 0
     return RequirementResult(
@@ -197,12 +246,24 @@ def _evaluate_one_time(
     rules: Rules,
     req: Requirement,
     applicable: bool,
+    renewal: date,
     entries: Sequence[Entry],
     attestations: Sequence[Attestation],
 ) -> RequirementResult:
-    relevant = [e for e in _order(entries) if _qualifying(rules, req, e)]
-    counting = [e for e in relevant if kind_of(rules, e).counts_toward_topics]
-    attested = [a for a in attestations if a.requirement == req.id] if req.attestation else []
+    """A one-time requirement of the cycle ending on `renewal`: only evidence dated on or before
+    it counts (rules.md 0.2 "One-time evidence is dated")."""
+    dated = [e for e in _order(entries) if e.effective_date <= renewal]
+    counting = [
+        e for e in dated if _qualifying(rules, req, e) and kind_of(rules, e).counts_toward_topics
+    ]
+    attested = (
+        sorted(
+            (a for a in attestations if a.requirement == req.id and a.date <= renewal),
+            key=lambda a: (a.date, a.id),
+        )
+        if req.attestation
+        else []
+    )
     contributions: list[Contribution] = []
     met_entries: list[Entry] = []
     earned = 0
@@ -213,13 +274,10 @@ def _evaluate_one_time(
         earned += amount
         if e.id > 0:
             contributions.append(Contribution(e.id, amount, note or IN_FULL))
-    counting_ids = {e.id for e in counting}
-    for e in relevant:
-        if e.id > 0 and e.id not in counting_ids:
-            kind = kind_of(rules, e)
-            contributions.append(
-                Contribution(e.id, 0, f"not counted: {kind.label} counts toward the total only")
-            )
+    for e in dated:
+        ignored = _ignored_note(rules, req, e) if e.id > 0 else None
+        if ignored:
+            contributions.append(Contribution(e.id, 0, ignored))
     if req.required is None:
         by_entries = bool(counting)
         met_entries = [e for e in counting if e.id > 0][:1]
@@ -255,9 +313,10 @@ def evaluate(
 
     cycle_entries: entries whose effective date lies in the window (aggregates allowed).
     year_prior: entries of year-capped kinds earlier in the calendar year of window.start.
-    one_time_entries: every entry, any date, carrying a topic of a one-time requirement; or,
-        per requirement id, the entries to consider for it (aggregates allowed after the
-        entries that meet it).
+    one_time_entries: every entry carrying a topic of a one-time requirement (those dated after
+        window.end are ignored here); or, per requirement id, the entries to consider for it
+        (aggregates allowed after the entries that meet it).
+    attestations: every attestation (those dated after window.end are ignored here).
     """
     inside = [e for e in cycle_entries if window.contains(e.effective_date)]
     outcomes = counted_toward_total(rules, window, inside, year_prior)
@@ -275,6 +334,8 @@ def evaluate(
                 if isinstance(one_time_entries, Mapping)
                 else one_time_entries
             )
-            results.append(_evaluate_one_time(rules, req, applicable, pool, attestations))
+            results.append(
+                _evaluate_one_time(rules, req, applicable, window.end, pool, attestations)
+            )
     by_entry = {o.entry_id: o for o in outcomes.values() if o.entry_id > 0}
     return Evaluation(window=window, requirements=tuple(results), outcomes=by_entry)

@@ -99,9 +99,23 @@ class RequirementResult:
 
     @property
     def remaining(self) -> int | None:
+        """What is still needed: 0 once met (by attestation, or not applying); None for a
+        training requirement (spec/cli.md 0.2)."""
         if self.required is None or self.earned is None:
             return None
+        if self.met:
+            return 0
         return max(0, self.required - self.earned)
+
+    @property
+    def attested(self) -> bool:
+        """Met by an attestation and not by the entries' credits alone."""
+        met_by = self.met_by or ()
+        if self.required is None:
+            by_entries = any(m.kind == "entry" for m in met_by)
+        else:
+            by_entries = (self.earned or 0) >= self.required
+        return self.met and not by_entries and any(m.kind == "attestation" for m in met_by)
 
 
 @dataclass(frozen=True)

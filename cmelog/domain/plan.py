@@ -33,10 +33,10 @@ def next_steps(rules: Rules, renewal: Renewal, ev: Evaluation) -> list[str]:
             continue
         if req.training:
             how = f", or record it with `cmelog attest {req.id}`" if req.attestation else ""
-            steps.append(f"Complete training in {req.short} (once){how}.")
+            steps.append(f"Complete training in {req.short} (once, by {by}){how}.")
             continue
         left = r.remaining or 0
-        when = " (once, any date)" if r.scope == "one-time" else f" by {by}"
+        when = f" (once; any date up to {by})" if r.scope == "one-time" else f" by {by}"
         line = f"{credits_phrase(left).replace(' ', ' more ', 1)} of {req.short}{when}"
         if req.attestation:
             line += f", or an attestation with `cmelog attest {req.id}`"

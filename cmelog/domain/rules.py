@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from cmelog.domain.dates import minus_months
 from cmelog.errors import CmelogError, ExitStatus
 
 SCHEMA_VERSION = 1
@@ -43,9 +45,13 @@ class Condition:
 
 @dataclass(frozen=True)
 class TopicCap:
-    """Entries whose only qualifying topic is `only_topic` count at most `max` per `per`."""
+    """Every entry tagged `topic` (whatever its other topics) counts within `max` per `per`.
 
-    only_topic: str
+    rules.md 0.2 "Wellness cap": an auditor cannot tell the parts of one course apart, so the
+    cap takes the whole entry. (0.1 files named the key `only_topic`; it is still read.)
+    """
+
+    topic: str
     max: int  # hundredths
     per: str  # "cycle"
     label: str
@@ -67,6 +73,8 @@ class Requirement:
     attestation: bool = False
     caps: tuple[TopicCap, ...] = ()
     short: str = ""  # noun for sentences: "3 more credits of <short>"
+    category: int | None = None  # only entries of this category count (EHR: Category 1)
+    note: str = ""  # how cmelog reads the rule where the texts are unclear
 
     @property
     def training(self) -> bool:
@@ -83,13 +91,34 @@ class Kind:
     max_per_entry: int | None = None
     credits_per_hour: int = 1
     counts_toward_topics: bool = True
+    # False for counts_toward = "implied": the kind counts toward its implied topics only and
+    # the entry's own topics are ignored (board certification: 4 of risk management, no other)
+    own_topics: bool = True
     implied_topics: tuple[str, ...] = ()
     year_cap: int | None = None
     cycle_cap: int | None = None
     requirement_caps: dict[str, int] = field(default_factory=dict)
-    satisfies: str | None = None  # requirement id met by an entry within `satisfies_within_days`
+    satisfies: str | None = None  # requirement id met by an entry within the period below
     satisfies_within_days: int | None = None
+    # "within the year before R": on or after the same calendar day N months before R
+    satisfies_within_months: int | None = None
     date: date | None = None  # date of the source text
+    note: str = ""  # how cmelog reads the rule where the texts are unclear
+
+    @property
+    def counts_toward(self) -> str:
+        """'all', 'total' or 'implied' (the rules-file value)."""
+        if not self.counts_toward_topics:
+            return "total"
+        return "all" if self.own_topics else "implied"
+
+    def satisfies_since(self, renewal: dt.date) -> dt.date | None:
+        """The first (end) date of an entry of this kind that satisfies `satisfies` at `renewal`."""
+        if self.satisfies_within_months is not None:
+            return minus_months(renewal, self.satisfies_within_months)
+        if self.satisfies_within_days is not None:
+            return renewal - timedelta(days=self.satisfies_within_days)
+        return None
 
 
 @dataclass(frozen=True)
@@ -255,11 +284,12 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
             raise RulesError(board, f"{where} needs topics = [...] or counts = 'all'.")
         caps = []
         for c in _tables(board, r, "cap", where, required=False):
-            if c.get("per") != "cycle" or c.get("only_topic") not in req_topics:
+            cap_topic = c.get("topic", c.get("only_topic"))
+            if c.get("per") != "cycle" or cap_topic not in req_topics:
                 raise RulesError(board, f"{where}.cap needs per = 'cycle' and one of its topics.")
             caps.append(
                 TopicCap(
-                    only_topic=c["only_topic"],
+                    topic=cap_topic,
                     max=_credits(board, f"{where}.cap.max", c.get("max")),
                     per="cycle",
                     label=str(c.get("label", "")),
@@ -267,6 +297,9 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
                 )
             )
         rdate = _iso_date(board, r, where)
+        rcategory = r.get("category")
+        if rcategory not in (None, 1, 2):
+            raise RulesError(board, f"{where}.category must be 1 or 2.")
         rsource = _text(board, r, "source", where)
         caps = [c if c.source else replace(c, source=rsource) for c in caps]
         requirements.append(
@@ -284,6 +317,8 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
                 attestation=bool(r.get("attestation", False)),
                 caps=tuple(caps),
                 short=str(r.get("short", "")) or r["label"].lower(),
+                category=rcategory,
+                note=str(r.get("note", "")),
             )
         )
     kinds: dict[str, Kind] = {}
@@ -300,8 +335,8 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
         if category not in (None, 1, 2):
             raise RulesError(board, f"{where}.category must be 1 or 2.")
         toward = k.get("counts_toward", "all")
-        if toward not in ("all", "total"):
-            raise RulesError(board, f"{where}.counts_toward must be 'all' or 'total'.")
+        if toward not in ("all", "total", "implied"):
+            raise RulesError(board, f"{where}.counts_toward must be 'all', 'total' or 'implied'.")
         raw_caps = k.get("requirement_caps", {})
         if not isinstance(raw_caps, dict):
             raise RulesError(board, f"{where}.requirement_caps must be a table.")
@@ -320,6 +355,9 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
         within = k.get("satisfies_within_days")
         if within is not None:
             within = _int(board, k, "satisfies_within_days", where, None)
+        within_months = k.get("satisfies_within_months")
+        if within_months is not None:
+            within_months = _int(board, k, "satisfies_within_months", where, None)
         kinds[kid] = Kind(
             id=kid,
             label=_text(board, k, "label", where),
@@ -329,13 +367,16 @@ def parse_rules(data: dict[str, Any], board_hint: str = "?") -> Rules:
             credits=opt("credits"),
             max_per_entry=opt("max_per_entry"),
             credits_per_hour=_int(board, k, "credits_per_hour", where, 1),
-            counts_toward_topics=toward == "all",
+            counts_toward_topics=toward != "total",
+            own_topics=toward == "all",
             implied_topics=_topic_list(board, k, "implied_topics", where, topics),
             year_cap=opt("year_cap"),
             cycle_cap=opt("cycle_cap"),
             requirement_caps=rcaps,
             satisfies=satisfies,
             satisfies_within_days=within,
+            satisfies_within_months=within_months,
+            note=str(k.get("note", "")),
         )
     if "activity" not in kinds:
         raise RulesError(board, "the kind 'activity' (the default) is missing.")

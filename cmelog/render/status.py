@@ -8,9 +8,10 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from cmelog.domain.credits import format_credits
+from cmelog.domain.credits import format_credits, short_credits
+from cmelog.domain.model import Evaluation, RequirementResult
 from cmelog.render.jsonout import requirement_json
-from cmelog.render.text import _safe, console, requirement_cells
+from cmelog.render.text import _safe, bar, console
 from cmelog.services.status import StatusReport
 
 
@@ -34,8 +35,61 @@ def status_json(rep: StatusReport) -> dict[str, Any]:
             requirement_json(x, explain=rep.explain) for x in rep.evaluation.requirements
         ],
         "complete": rep.evaluation.complete,
+        "previous": _previous_json(rep),
         "next_steps": list(rep.steps),
     }
+
+
+def _previous_json(rep: StatusReport) -> dict[str, Any] | None:
+    """The previous cycle judged as of its own renewal date (spec/cli.md 0.2)."""
+    ev = rep.previous
+    if ev is None:
+        return None
+    return {
+        "cycle": _window(ev.window),
+        "requirements": [requirement_json(x, explain=rep.explain) for x in ev.requirements],
+        "complete": ev.complete,
+    }
+
+
+def _credits_phrase(hundredths: int) -> str:
+    return f"{short_credits(hundredths)} credit{'' if hundredths == 100 else 's'}"
+
+
+def shortfalls(rep: StatusReport, ev: Evaluation) -> list[str]:
+    """What a closed cycle lacked: '4 credits in total', 'training in child abuse reporting'."""
+    out = []
+    for r in ev.requirements:
+        if not r.applies or r.met:
+            continue
+        rule = rep.rules.requirement(r.id)
+        short = rule.short if rule is not None else r.label.lower()
+        if r.required is None:
+            out.append(f"training in {short}")
+        elif rule is not None and rule.counts_all:
+            out.append(f"{_credits_phrase(r.remaining or 0)} in total")
+        else:
+            out.append(f"{_credits_phrase(r.remaining or 0)} of {short}")
+    return out
+
+
+def previous_summary(rep: StatusReport) -> tuple[str, list[str]] | None:
+    """How the previous cycle closed, judged as of its own renewal date: a sentence, and what it
+    lacked when it closed short."""
+    ev = rep.previous
+    if ev is None:
+        return None
+    span = f"{ev.window.start.isoformat()} to {ev.window.end.isoformat()}"
+    total = next((r for r in ev.requirements if r.id == "total"), None)
+    if total is not None and not total.met and not total.earned:
+        return (
+            f"Your previous cycle ({span}) has no activities recorded in cmelog; the audit "
+            "record covers it too, so add what you completed then.",
+            [],
+        )
+    if ev.complete:
+        return f"Your previous cycle ({span}) was complete as of its renewal date.", []
+    return f"Your previous cycle ({span}) closed short:", shortfalls(rep, ev)
 
 
 def _days(n: int) -> str:
@@ -65,6 +119,9 @@ def status_text(rep: StatusReport) -> None:
                 "license with `cmelog profile set --license-expires DATE`."
             ]
         )
+    off = _off_birthday(rep)
+    if off:
+        _bullets([off])
     out.print(
         f"Cycle {r.current.start.isoformat()} to {r.current.end.isoformat()} "
         f"(as of {r.as_of.isoformat()})"
@@ -73,6 +130,11 @@ def status_text(rep: StatusReport) -> None:
         f"Application mailed around {r.application_mailing_date.isoformat()}; "
         f"waiver requests due by {r.waiver_deadline.isoformat()}."
     )
+    summary = previous_summary(rep)
+    if summary is not None:
+        sentence, missing = summary
+        out.print(_safe(sentence), style="yellow" if missing else None)
+        _bullets(missing)
     out.print()
     t = Table(header_style="bold", show_edge=False, pad_edge=False, box=None)
     t.add_column("Requirement", overflow="fold", ratio=1)
@@ -83,8 +145,8 @@ def status_text(rep: StatusReport) -> None:
     for req in rep.evaluation.requirements:
         if req.scope != scope:
             scope = req.scope
-            t.add_row(Text("Once, any date:", style="italic"), "", "", "")
-        progress, figures, state = requirement_cells(req)
+            t.add_row(Text(f"Once, by {r.renewal_date.isoformat()}:", style="italic"), "", "", "")
+        progress, figures, state = _cells(rep, req)
         style = "green" if state == "met" else ("dim" if state == "n/a" else "red bold")
         label = ("  " if req.scope == "one-time" else "") + req.label
         t.add_row(_safe(label), progress, figures, Text(state, style=style))
@@ -111,6 +173,45 @@ def status_text(rep: StatusReport) -> None:
         _bullets(list(dict.fromkeys(notes)))
     if rep.explain:
         explain_text(rep)
+
+
+def _off_birthday(rep: StatusReport) -> str | None:
+    """rules.md 0.2: a printed date off the birthday wins, and status says so."""
+    from cmelog.domain.cycles import renewal_day
+
+    p = rep.profile
+    if p.license_expires is None or renewal_day(p) == p.birthday:
+        return None
+    return (
+        f"The expiration date printed on your license, {p.license_expires.isoformat()}, "
+        f"differs from your birthday ({p.birthday.strftime('%m-%d')}); cmelog follows the "
+        "printed date. If it was mistyped, correct it with "
+        "`cmelog profile set --license-expires DATE`."
+    )
+
+
+def _cells(rep: StatusReport, r: RequirementResult) -> tuple[str, str, str]:
+    """(progress, figures, state) of one requirement row."""
+    if not r.applies:
+        return ("", "does not apply", "n/a")
+    state = "met" if r.met else "missing"
+    if r.attested:
+        dates = [
+            a.date.isoformat()
+            for m in r.met_by or ()
+            if m.kind == "attestation" and (a := rep.met_attestations.get(m.id)) is not None
+        ]
+        when = f" ({dates[0]})" if dates else ""
+        return (bar(1, 1), f"met by attestation{when}", state)
+    if r.required is None:
+        return ("", "training", state)
+    earned = r.earned or 0
+    figures = f"{short_credits(earned)}/{short_credits(r.required)}"
+    if r.remaining:
+        figures += f" ({short_credits(r.remaining)} to go)"
+    elif r.met and earned < r.required:
+        figures += " (met by rule)"  # e.g. residency within the year before renewal
+    return (bar(r.required if r.met else earned, r.required), figures, state)
 
 
 def _bullets(lines: Sequence[str]) -> None:
@@ -149,11 +250,13 @@ def explain_text(rep: StatusReport) -> None:
         out.print()
         req_rule = rep.rules.requirement(req.id)
         head = Text(req.label, style="bold")
-        if req.required is not None:
+        if req.attested:
+            head.append(f"  {_cells(rep, req)[1]}")
+        elif req.required is not None:
             head.append(
                 f"  earned {format_credits(req.earned or 0)} of {format_credits(req.required)}"
             )
-        head.append("  met" if req.met else "  not met")
+        head.append("" if req.attested else "  met" if req.met else "  not met")
         if not req.applies:
             head.append(" (does not apply)")
         out.print(head)

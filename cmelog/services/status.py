@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from cmelog.domain.dates import parse_date
-from cmelog.domain.engine import evaluate, is_plain
+from cmelog.domain.engine import cap_topics, evaluate, is_plain
 from cmelog.domain.model import Attestation, CycleWindow, Entry, Evaluation, Profile, Renewal
 from cmelog.domain.plan import next_steps
 from cmelog.domain.rules import Rules
@@ -26,36 +26,52 @@ class StatusReport:
     # entries and attestations named by met_by (and, with --explain, by contributions)
     met_entries: dict[int, Entry] = field(default_factory=dict)
     met_attestations: dict[int, Attestation] = field(default_factory=dict)
+    # the previous cycle judged as of its own renewal date; None without a previous cycle
+    previous: Evaluation | None = None
 
 
-def evaluate_window(
+def evaluate_cycle(
     s: Any, rules: Rules, profile: Profile, window: CycleWindow, *, detail: bool
 ) -> Evaluation:
-    """Evaluate one cycle. Without `detail`, plain activities are summed in SQL per topic set."""
+    """The evaluation of the cycle `window`, judged as of its own end (the renewal date R).
+
+    Only entries whose (end) date lies in the window count toward its cycle requirements, and
+    only evidence dated on or before R meets its one-time requirements (rules.md 0.2), whatever
+    today is. `detail=True` loads every entry of the window (contributions name each one, for
+    --explain and the audit export); `detail=False` sums plain activities in SQL (the figures
+    are the same). `s` is a reader connection or a session.
+    """
     from cmelog.storage import reads
 
     capped = [k.id for k in rules.kinds.values() if not is_plain(k)]
-    # kinds stored but unknown to these rules (e.g. dropped from a later rules file) count as
-    # activities (engine.kind_of), so they are summed with the plain ones
-    stored = [] if detail else reads.stored_kinds(s)
-    plain = [k for k in stored if k not in capped]
     if detail:
         entries = reads.list_entries(s, start=window.start, end=window.end)
     else:
+        # kinds stored but unknown to these rules (e.g. dropped from a later rules file) count
+        # as activities (engine.kind_of), so they are summed with the plain ones
+        plain = [k for k in reads.stored_kinds(s) if k not in capped]
+        # entries sharing a topic cap (wellness) count in date order: never summed
+        ordered_topics = sorted(cap_topics(rules))
         entries = [
             Entry(
                 id=-(i + 1),
                 title="",
                 date=window.start,
                 credits=credits,
-                category=1,
+                category=category,
                 kind=kind,
                 topics=reads.topics_from_db(topics),
             )
-            for i, (kind, topics, credits, _n) in enumerate(
-                reads.aggregate_plain(s, window.start, window.end, plain)
+            for i, (kind, topics, category, credits, _n) in enumerate(
+                reads.aggregate_plain(
+                    s, window.start, window.end, plain, except_topics=ordered_topics
+                )
             )
         ]
+        if ordered_topics:
+            entries += reads.list_entries(
+                s, start=window.start, end=window.end, kinds=plain, topics_any=ordered_topics
+            )
         entries += reads.list_entries(s, start=window.start, end=window.end, kinds=capped)
     year_capped = [k.id for k in rules.kinds.values() if k.year_cap is not None]
     year_start = date(window.start.year, 1, 1)
@@ -68,9 +84,9 @@ def evaluate_window(
     )
     one_time: Sequence[Entry] | dict[str, Sequence[Entry]]
     if detail:
-        one_time = reads.list_entries(s, topics_any=sorted(rules.one_time_topics))
+        one_time = reads.list_entries(s, end=window.end, topics_any=sorted(rules.one_time_topics))
     else:
-        one_time = one_time_pools(s, rules, stored)
+        one_time = one_time_pools(s, rules, reads.stored_kinds(s), window.end)
     return evaluate(
         rules,
         profile,
@@ -82,21 +98,41 @@ def evaluate_window(
     )
 
 
-def one_time_pools(s: Any, rules: Rules, stored_kinds: Sequence[str]) -> dict[str, Sequence[Entry]]:
-    """Per one-time requirement: the entries that meet it, plus one aggregate of the others.
+def evaluate_window(
+    s: Any, rules: Rules, profile: Profile, window: CycleWindow, *, detail: bool
+) -> Evaluation:
+    """0.1's name for `evaluate_cycle` (every window is judged as of its own end)."""
+    return evaluate_cycle(s, rules, profile, window, detail=detail)
+
+
+def one_time_pools(
+    s: Any, rules: Rules, stored_kinds: Sequence[str], until: date
+) -> dict[str, Sequence[Entry]]:
+    """Per one-time requirement: the entries dated on or before `until` that meet it, plus one
+    aggregate of the others dated on or before `until`.
 
     `stored_kinds`: the kinds in the logbook; those the rules do not know count as activities.
     """
     from cmelog.storage import reads
 
+    own_topic_kinds = [
+        k
+        for k in stored_kinds
+        if k not in rules.kinds
+        or (rules.kinds[k].counts_toward_topics and rules.kinds[k].own_topics)
+    ]
     queries = [
         reads.OneTimeQuery(
             id=req.id,
             topics=req.topics,
             implied_by_kinds=[
-                k.id for k in rules.kinds.values() if set(k.implied_topics) & set(req.topics)
+                k.id
+                for k in rules.kinds.values()
+                if k.counts_toward_topics and set(k.implied_topics) & set(req.topics)
             ],
             required=req.required,
+            counting_kinds=own_topic_kinds,
+            category=req.category,
         )
         for req in rules.requirements
         if req.scope == "one-time"
@@ -104,9 +140,7 @@ def one_time_pools(s: Any, rules: Rules, stored_kinds: Sequence[str]) -> dict[st
     found = reads.one_time_prefixes(
         s,
         queries,
-        counting_kinds=[
-            k for k in stored_kinds if k not in rules.kinds or rules.kinds[k].counts_toward_topics
-        ],
+        until=until,
         max_per_entry={
             k.id: k.max_per_entry for k in rules.kinds.values() if k.max_per_entry is not None
         },
@@ -116,7 +150,12 @@ def one_time_pools(s: Any, rules: Rules, stored_kinds: Sequence[str]) -> dict[st
         prefix, rest = found[q.id]
         if rest:
             aggregate = Entry(
-                id=-1, title="", date=date.max, credits=rest, category=1, topics=tuple(q.topics[:1])
+                id=-1,
+                title="",
+                date=until,
+                credits=rest,
+                category=q.category or 1,
+                topics=tuple(q.topics[:1]),
             )
             prefix = [*prefix, aggregate]
         pools[q.id] = prefix
@@ -132,7 +171,12 @@ def status(ctx: Context, as_of: str | None, *, explain: bool) -> StatusReport:
         profile = require_profile(s)
         rules = rules_for(profile)
         renewal = renewal_status(profile, today, rules.renewal)
-        ev = evaluate_window(s, rules, profile, renewal.current, detail=explain)
+        ev = evaluate_cycle(s, rules, profile, renewal.current, detail=explain)
+        previous = (
+            evaluate_cycle(s, rules, profile, renewal.previous, detail=explain)
+            if renewal.previous is not None
+            else None
+        )
         met_by = [m for r in ev.requirements for m in r.met_by or ()]
         named = {m.id for m in met_by if m.kind == "entry"}
         if explain:  # --explain names every entry that counted, with its date and title
@@ -141,9 +185,16 @@ def status(ctx: Context, as_of: str | None, *, explain: bool) -> StatusReport:
         wanted = {m.id for m in met_by if m.kind == "attestation"}
         attestations = {a.id: a for a in reads.list_attestations(s) if a.id in wanted}
     if not explain:
-        ev = replace(ev, requirements=tuple(replace(r, contributions=()) for r in ev.requirements))
+        ev = _without_contributions(ev)
+        previous = _without_contributions(previous) if previous is not None else None
     steps = tuple(next_steps(rules, renewal, ev))
-    return StatusReport(profile, rules, renewal, ev, steps, explain, entries, attestations)
+    return StatusReport(
+        profile, rules, renewal, ev, steps, explain, entries, attestations, previous
+    )
+
+
+def _without_contributions(ev: Evaluation) -> Evaluation:
+    return replace(ev, requirements=tuple(replace(r, contributions=()) for r in ev.requirements))
 
 
 def requirements(ctx: Context) -> Rules:

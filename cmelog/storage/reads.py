@@ -208,19 +208,28 @@ def list_entries(
     return [entry_from_row(r) for r in connection(c).execute(sql, args)]
 
 
+def _none_of_topics(topics: Sequence[str]) -> tuple[str, list[str]]:
+    """SQL condition (and its arguments): the entry carries none of `topics`."""
+    if not topics:
+        return "1", []
+    return " AND ".join("topics NOT LIKE ?" for _ in topics), [f"%;{t};%" for t in topics]
+
+
 def aggregate_plain(
-    c: Any, start: date, end: date, kinds: Sequence[str]
-) -> list[tuple[str, str, int, int]]:
-    """(kind, topics, sum of credits, count) of entries of `kinds` in the window, summed in SQL."""
+    c: Any, start: date, end: date, kinds: Sequence[str], *, except_topics: Sequence[str] = ()
+) -> list[tuple[str, str, int, int, int]]:
+    """(kind, topics, category, sum of credits, count) of entries of `kinds` in the window that
+    carry none of `except_topics`, summed in SQL."""
     if not kinds:
         return []
+    none_of, none_args = _none_of_topics(except_topics)
     rows = connection(c).execute(
-        "SELECT kind, topics, SUM(credits), COUNT(*) FROM entry "
+        "SELECT kind, topics, category, SUM(credits), COUNT(*) FROM entry "
         f"WHERE eff_date >= ? AND eff_date <= ? AND kind IN ({_placeholders(kinds)}) "
-        "GROUP BY kind, topics",
-        [start.isoformat(), end.isoformat(), *kinds],
+        f"AND {none_of} GROUP BY kind, topics, category",
+        [start.isoformat(), end.isoformat(), *kinds, *none_args],
     )
-    return [(k, t, int(cr), int(n)) for k, t, cr, n in rows]
+    return [(k, t, int(cat), int(cr), int(n)) for k, t, cat, cr, n in rows]
 
 
 def stored_kinds(c: Any) -> list[str]:
@@ -230,44 +239,61 @@ def stored_kinds(c: Any) -> list[str]:
 
 @dataclass(frozen=True)
 class OneTimeQuery:
-    """What qualifies for one one-time requirement (rules knowledge, handed in by the caller)."""
+    """What qualifies for one one-time requirement (rules knowledge, handed in by the caller).
+
+    An entry qualifies when its kind is one of `counting_kinds` and it carries one of `topics`,
+    or when its kind is one of `implied_by_kinds`; and, when `category` is set, it is of that
+    category.
+    """
 
     id: str
     topics: Sequence[str]
     implied_by_kinds: Sequence[str]
     required: int | None  # hundredths; None: one entry (training) suffices
+    counting_kinds: Sequence[str] = ()
+    category: int | None = None
 
 
 def one_time_prefixes(
     c: Any,
     queries: Sequence[OneTimeQuery],
     *,
-    counting_kinds: Sequence[str],
+    until: date,
     max_per_entry: dict[str, int],
 ) -> dict[str, tuple[list[Entry], int]]:
-    """For each requirement: the fewest entries, in date order, that reach `required` (one
-    for a training requirement), and the sum of what the other qualifying entries count.
+    """For each requirement: the fewest entries dated on or before `until`, in order of (end)
+    date then id, that reach `required` (one for a training requirement), and the sum of what
+    the other qualifying entries dated on or before `until` count.
 
     One scan sums every requirement in SQL; then each requirement's entries are read in date
     order only until it is met, so a long logbook is never loaded row by row.
     """
-    if not queries or not counting_kinds:
-        return {q.id: ([], 0) for q in queries}
+    if not queries:
+        return {}
     con = connection(c)
     amount = "credits"
     if max_per_entry:
         whens = " ".join("WHEN ? THEN MIN(credits, ?)" for _ in max_per_entry)
         amount = f"(CASE kind {whens} ELSE credits END)"
     amount_args = [v for k, m in max_per_entry.items() for v in (k, m)]
-    counting = f"kind IN ({_placeholders(counting_kinds)})"
+    dated = "eff_date <= ?"
+    dated_args = [until.isoformat()]
 
     def match(q: OneTimeQuery) -> tuple[str, list[Any]]:
-        parts = ["topics LIKE ?" for _ in q.topics]
-        args: list[Any] = [f"%;{t};%" for t in q.topics]
+        parts: list[str] = []
+        args: list[Any] = []
+        if q.topics and q.counting_kinds:
+            tagged = " OR ".join("topics LIKE ?" for _ in q.topics)
+            parts.append(f"(({tagged}) AND kind IN ({_placeholders(q.counting_kinds)}))")
+            args += [f"%;{t};%" for t in q.topics] + list(q.counting_kinds)
         if q.implied_by_kinds:
             parts.append(f"kind IN ({_placeholders(q.implied_by_kinds)})")
             args += list(q.implied_by_kinds)
-        return "(" + (" OR ".join(parts) or "0") + ")", args
+        cond = "(" + (" OR ".join(parts) or "0") + ")"
+        if q.category is not None:
+            cond += " AND category = ?"
+            args.append(q.category)
+        return cond, args
 
     sums: list[str] = []
     sum_args: list[Any] = []
@@ -276,16 +302,15 @@ def one_time_prefixes(
         sums.append(f"COALESCE(SUM(CASE WHEN {cond} THEN {amount} END), 0)")
         sum_args += args + amount_args
     totals = con.execute(
-        f"SELECT {', '.join(sums)} FROM entry WHERE {counting}", [*sum_args, *counting_kinds]
+        f"SELECT {', '.join(sums)} FROM entry WHERE {dated}", [*sum_args, *dated_args]
     ).fetchone()
     columns = ", ".join(ENTRY_COLUMNS)
     out: dict[str, tuple[list[Entry], int]] = {}
     for q, total in zip(queries, totals, strict=True):
         cond, args = match(q)
         cursor = con.execute(
-            f"SELECT {columns}, {amount} FROM entry WHERE {cond} AND {counting} "
-            "ORDER BY eff_date, date, id",
-            [*amount_args, *args, *counting_kinds],
+            f"SELECT {columns}, {amount} FROM entry WHERE {cond} AND {dated} ORDER BY eff_date, id",
+            [*amount_args, *args, *dated_args],
         )
         prefix: list[Entry] = []
         counted = 0
