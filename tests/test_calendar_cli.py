@@ -155,9 +155,7 @@ def test_dtstamp_is_the_as_of_date_or_source_date_epoch(
     assert {ev.decoded("dtstamp") for ev in events(c).values()} == {
         datetime.fromtimestamp(1700000000, UTC)
     }
-    bad = jane(
-        "calendar", "-o", str(tmp_path / "d.ics"), env={"SOURCE_DATE_EPOCH": "yesterday"}
-    )
+    bad = jane("calendar", "-o", str(tmp_path / "d.ics"), env={"SOURCE_DATE_EPOCH": "yesterday"})
     assert bad.exit_code == 2
     one_error_line(bad.stderr)
 

@@ -273,7 +273,9 @@ def test_a_second_call_on_the_same_day_is_silent(jane: Callable[..., Any]) -> No
     assert first.stdout
     again = jane("remind", "--record", "--as-of", "2026-05-20")
     assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
-    later_same_milestone = jane("remind", "--record", "--as-of", "2026-05-25")  # 21 days left: milestone 30
+    later_same_milestone = jane(
+        "remind", "--record", "--as-of", "2026-05-25"
+    )  # 21 days left: milestone 30
     assert later_same_milestone.stdout == ""
     next_milestone = jane("remind", "--record", "--as-of", "2026-06-01")  # 14 days left
     assert days_left_said(next_milestone.stdout)[1] == 14
@@ -286,11 +288,17 @@ def test_skipped_days_speak_on_the_first_day_seen_of_each_milestone(
     r50 = jane("remind", "--record", "--as-of", (RENEWAL - timedelta(days=50)).isoformat())
     assert days_left_said(r50.stdout)[1] == 50
     # 45 days left: still milestone 60, already spoken
-    assert jane("remind", "--record", "--as-of", (RENEWAL - timedelta(days=45)).isoformat()).stdout == ""
+    assert (
+        jane("remind", "--record", "--as-of", (RENEWAL - timedelta(days=45)).isoformat()).stdout
+        == ""
+    )
     # 10 days left: milestone 14 (30 was skipped entirely)
     r10 = jane("remind", "--record", "--as-of", (RENEWAL - timedelta(days=10)).isoformat())
     assert days_left_said(r10.stdout)[1] == 10
-    assert jane("remind", "--record", "--as-of", (RENEWAL - timedelta(days=8)).isoformat()).stdout == ""
+    assert (
+        jane("remind", "--record", "--as-of", (RENEWAL - timedelta(days=8)).isoformat()).stdout
+        == ""
+    )
 
 
 def test_every_speaks_on_every_call_inside_the_window(
@@ -306,11 +314,20 @@ def test_every_speaks_on_every_call_inside_the_window(
 
 
 def test_custom_window(jane: Callable[..., Any]) -> None:
-    assert jane("remind", "--record", "--as-of", "2026-05-01", "--days", "30").stdout == ""  # 45 days left
+    assert (
+        jane("remind", "--record", "--as-of", "2026-05-01", "--days", "30").stdout == ""
+    )  # 45 days left
     result = jane("remind", "--record", "--as-of", "2026-05-16", "--days", "30")
     assert days_left_said(result.stdout) == (RENEWAL, 30)
     # a 120-day window speaks from 120 days out
-    wide = jane("remind", "--record", "--as-of", (RENEWAL - timedelta(days=120)).isoformat(), "--days", "120")
+    wide = jane(
+        "remind",
+        "--record",
+        "--as-of",
+        (RENEWAL - timedelta(days=120)).isoformat(),
+        "--days",
+        "120",
+    )
     assert days_left_said(wide.stdout) == (RENEWAL, 120)
 
 
