@@ -25,7 +25,6 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-
 from typer.testing import CliRunner
 
 from cmelog.cli import app
