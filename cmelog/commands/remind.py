@@ -23,9 +23,17 @@ channel_app = typer.Typer(
     help="Where reminders are delivered: e-mail, desktop notification, a command, stdout.\n\n"
     "Example: cmelog channel add 'smtp://me@mail.example.org?from=me@example.org"
     "&to=me@example.org'",
-    no_args_is_help=True,
+    invoke_without_command=True,
 )
 app.add_typer(channel_app, name="channel")
+
+
+@channel_app.callback()
+def _channel(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand is None:  # bare `cmelog channel`: its help, once
+        help_text = ctx.get_help()  # Typer's rich help prints itself and returns ""
+        if help_text:
+            typer.echo(help_text)
 
 
 def _tty() -> bool:
@@ -82,11 +90,15 @@ def remind(
 ) -> None:
     """Deliver the renewal reminder when one is due (made for a daily job).
 
-    Silent until the renewal date is near; then, once per milestone (60, 30, 14, 7, 1 days and
-    the day itself), what is still missing, through every channel (`cmelog channel`).
+    Silent until the renewal is near; then once per milestone what is still missing.
 
-    Examples: cmelog remind --install --at 08:30 ; cmelog remind --dry-run ;
-    cmelog remind --status
+    Milestones: 60, 30, 14, 7 and 1 days before, and the day itself.
+
+    Delivered through every channel set with `cmelog channel` (else printed).
+
+    Example: cmelog remind --install --at 08:30
+
+    Example: cmelog remind --dry-run
     """
     c = _ctx(ctx)
     n = _whole(days, "--days", "a whole number of days, 0 or more (default 60)")
@@ -151,6 +163,8 @@ def remind(
 
 
 def _print_outcome(outcome: RemindOutcome) -> None:
+    from cmelog.domain.reminders import milestone_name
+
     tty = _tty()
     if outcome.text is None:
         if tty and outcome.note:
@@ -169,12 +183,15 @@ def _print_outcome(outcome: RemindOutcome) -> None:
         )
     if tty and "stdout" not in outcome.delivered:
         typer.echo(
-            f"Sent the {outcome.milestone}-day reminder through {', '.join(outcome.delivered)}."
+            f"Sent the {milestone_name(outcome.milestone or 0)} reminder through "
+            f"{', '.join(outcome.delivered)}."
         )
 
 
 def _print_status(doc: dict[str, object]) -> None:
     from typing import Any, cast
+
+    from cmelog.domain.reminders import days_before, milestone_name
 
     d = cast(dict[str, Any], doc)
     if d["installed"]:
@@ -189,13 +206,13 @@ def _print_status(doc: dict[str, object]) -> None:
     nxt = d["next_milestone"]
     typer.echo(
         "Next reminder:  "
-        + (f"{nxt['date']} ({nxt['days']} days before the renewal)" if nxt else "none")
+        + (f"{nxt['date']} ({days_before(nxt['days'])} the renewal)" if nxt else "none")
     )
     last = d["last_delivery"]
     typer.echo(
         "Last delivery:  "
         + (
-            f"{last['date']}, the {last['milestone']}-day reminder, through "
+            f"{last['date']}, the {milestone_name(last['milestone'])} reminder, through "
             f"{', '.join(last['channels'])}"
             if last
             else "none yet"

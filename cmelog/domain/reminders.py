@@ -193,3 +193,15 @@ def short_text(renewal: Renewal, requirements: Sequence[RequirementResult]) -> s
         lines.append(f"Waiver requests due by {renewal.waiver_deadline.isoformat()}.")
     lines.append("Run 'cmelog status' for details.")
     return "\n".join(lines)
+
+
+def milestone_name(milestone: int) -> str:
+    """'60-day', '1-day', or 'renewal-day' for the day itself: as in 'the 60-day reminder'."""
+    return "renewal-day" if milestone == 0 else f"{milestone}-day"
+
+
+def days_before(milestone: int) -> str:
+    """'60 days before', '1 day before', 'on the day' (of the renewal)."""
+    if milestone == 0:
+        return "on the day"
+    return f"{milestone} day{'s' if milestone != 1 else ''} before"

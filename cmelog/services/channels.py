@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -242,7 +243,9 @@ class _Collect(logging.Handler):
 def _smtp_reason(messages: list[str]) -> str:
     for text in reversed(messages):
         if text.startswith("Socket Exception:"):
-            return text.removeprefix("Socket Exception:").strip()
+            return re.sub(
+                r"^\[Errno -?\d+\]\s*", "", text.removeprefix("Socket Exception:").strip()
+            )
     for text in reversed(messages):
         low = text.lower()
         if "fail" in low or "error" in low or "invalid" in low:

@@ -60,7 +60,7 @@ def check_days(days: int) -> None:
 
 def _quiet_note(renewal: Renewal, days: int, sent: set[int], when_sent: dict[int, str]) -> str:
     """Why nothing is due today, and when the next reminder comes."""
-    from cmelog.domain.reminders import next_milestone
+    from cmelog.domain.reminders import days_before, milestone_name, next_milestone
 
     r_date = renewal.renewal_date.isoformat()
     left = renewal.days_until_renewal
@@ -69,15 +69,19 @@ def _quiet_note(renewal: Renewal, days: int, sent: set[int], when_sent: dict[int
         assert nxt is not None
         return (
             f"No reminder is due: your license renews on {r_date} (in {left} days); the first "
-            f"reminder comes on {nxt[1].isoformat()}, {nxt[0]} days before."
+            f"reminder comes on {nxt[1].isoformat()}, {days_before(nxt[0])}."
         )
     done = min(sent) if sent else None
-    last = f" (the {done}-day reminder was sent {when_sent[done]})" if done is not None else ""
+    last = (
+        f" (the {milestone_name(done)} reminder was sent {when_sent[done]})"
+        if done is not None
+        else ""
+    )
     if nxt is None:
         return f"Every reminder for the renewal on {r_date} has been sent{last}."
     return (
         f"No reminder is due today{last}; the next comes on "
-        f"{nxt[1].isoformat()}, {nxt[0]} days before the renewal on {r_date}."
+        f"{nxt[1].isoformat()}, {days_before(nxt[0])} the renewal on {r_date}."
     )
 
 
@@ -117,7 +121,7 @@ def _run(
     preview: bool,
 ) -> RemindOutcome:
     from cmelog.domain.channels import Channel, subject_line
-    from cmelog.domain.reminders import short_text
+    from cmelog.domain.reminders import milestone_name, short_text
     from cmelog.services.channels import Message, deliver, stored_channels
     from cmelog.services.status import evaluate_window
     from cmelog.storage import reminders_store as store
@@ -153,7 +157,8 @@ def _run(
     if not delivered:
         why = "; ".join(f"{d.channel}: {d.reason}" for d in failed)
         raise CmelogError(
-            f"No channel delivered the {milestone}-day reminder ({why}); nothing was recorded, "
+            f"No channel delivered the {milestone_name(milestone)} reminder ({why}); nothing was "
+            "recorded, "
             "and the next run will try again."
         )
     if milestone not in sent:
