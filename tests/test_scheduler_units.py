@@ -46,6 +46,8 @@ def test_timer_runs_daily_and_catches_up_after_sleep() -> None:
 def test_service_runs_the_absolute_cmelog_with_the_logbook() -> None:
     service = schedule.systemd_service(job(AWKWARD, args=("--days", "90")))
     assert "Type=oneshot\n" in service
+    # an e-mail password can reach the job from a file the user keeps (never from cmelog)
+    assert "EnvironmentFile=-%h/.config/cmelog/environment\n" in service
     assert systemd_exec_words(service) == [
         str(CMELOG_EXE),
         "--db",

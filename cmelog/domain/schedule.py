@@ -23,6 +23,7 @@ SERVICE_FILE = f"{JOB_NAME}.service"
 TIMER_FILE = f"{JOB_NAME}.timer"
 LAUNCHD_LABEL = "org.cmelog.remind"
 CRON_MARKER = f"# {JOB_NAME}"
+ENV_FILE = ".config/cmelog/environment"  # under the home folder; read by the systemd job
 DEFAULT_AT = (8, 0)
 _AT = re.compile(r"(\d{1,2}):(\d{2})")
 
@@ -78,6 +79,8 @@ def systemd_service(job: Job) -> str:
         "\n"
         "[Service]\n"
         "Type=oneshot\n"
+        "# Optional: CMELOG_SMTP_PASSWORD=... for an e-mail channel that logs in (mode 0600)\n"
+        f"EnvironmentFile=-%h/{ENV_FILE}\n"
         f"ExecStart={command}\n"
     )
 
