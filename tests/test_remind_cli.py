@@ -373,7 +373,7 @@ def test_leap_day_birthday_sequence(cli: Callable[..., Any], db_path: Path) -> N
 
 
 @settings(
-    max_examples=10,
+    max_examples=3,  # each example runs cmelog for every day of its window: keep the suite fast
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

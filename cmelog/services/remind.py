@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -103,10 +103,16 @@ def remind(
             "--dry-run records nothing and --record records a run; give one or the other."
         )
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
+    logbook = ctx.logbook()
+    with logbook.reader() as c:  # a read-only look first: most days nothing is due
+        probe = _run(ctx, c, today, as_of, days, every, preview=True)
     if dry_run or (as_of is not None and not record):
-        with ctx.logbook().reader() as c:
-            return _run(ctx, c, today, as_of, days, every, preview=True)
-    with ctx.logbook().session(write=True) as s:
+        return probe
+    if probe.text is None:
+        return replace(probe, preview=False)
+    # something is due: decide again inside the write transaction (a concurrent run may have
+    # delivered it meanwhile), deliver, and record before the transaction ends
+    with logbook.session(write=True) as s:
         return _run(ctx, s, today, as_of, days, every, preview=False)
 
 
