@@ -258,3 +258,13 @@ def test_task_scheduler_on_windows(
     assert args == subprocess.list2cmdline(["--db", str(db_path), "remind"])
     assert jane("remind", "--uninstall").exit_code == 0
     assert not (bin_dir / "task.xml").exists()
+
+
+def test_the_job_keeps_the_window_and_every(
+    jane: Callable[..., Any], bin_dir: Path, db_path: Path
+) -> None:
+    assert jane("remind", "--install", "--days", "90", "--every").exit_code == 0
+    job = Job(str(CMELOG_EXE), str(db_path), 8, 0, ("--days", "90", "--every"))
+    assert (bin_dir / "crontab.txt").read_text() == schedule.cron_line(job) + "\n"
+    assert "remind --days 90 --every # cmelog-remind" in schedule.cron_line(job)
+    assert (bin_dir / "crontab.txt").stat().st_size > 0
