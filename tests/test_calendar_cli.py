@@ -10,7 +10,7 @@ import os
 import sqlite3
 import subprocess
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -86,17 +86,18 @@ def test_alarms_fire_on_the_mailing_day_and_the_waiver_deadline(
 ) -> None:
     out = tmp_path / "renewal.ics"
     write(jane, out, "--as-of", "2026-01-10")
-    deadline = events(out)[RENEWAL.isoformat()]
-    alarms = deadline.walk("VALARM")
-    assert len(alarms) >= 2
     fire_on = set()
-    for alarm in alarms:
-        assert str(alarm["action"]) == "DISPLAY"
-        assert str(alarm["description"]).strip()
-        trigger = alarm.decoded("trigger")
-        assert isinstance(trigger, timedelta)  # relative to the start of the event
-        fire_on.add(RENEWAL + trigger)
+    for day, event in events(out).items():
+        for alarm in event.walk("VALARM"):
+            assert str(alarm["action"]) == "DISPLAY"
+            assert str(alarm["description"]).strip()
+            trigger = alarm.decoded("trigger")
+            assert isinstance(trigger, timedelta)  # relative to the start of the event
+            fire_on.add(date.fromisoformat(day) + trigger)
     assert {MAILING, WAIVER} <= fire_on
+    # the waiver-deadline alarm sits inside the waiver-deadline event (cli.md 0.2)
+    waiver_alarms = events(out)[WAIVER.isoformat()].walk("VALARM")
+    assert [WAIVER + a.decoded("trigger") for a in waiver_alarms] == [WAIVER]
 
 
 def test_estimated_renewal_date_is_labelled(cli: Callable[..., Any], tmp_path: Path) -> None:
@@ -138,12 +139,49 @@ def test_byte_identical_twice_and_stable_uids(jane: Callable[..., Any], tmp_path
     assert all(uid.endswith("@cmelog") or "@" in uid for uid in uids(out))
 
 
-def test_same_cycle_same_file(jane: Callable[..., Any], tmp_path: Path) -> None:
-    """as-of only picks the cycle: any day of one cycle writes the same calendar."""
-    a, b = tmp_path / "a.ics", tmp_path / "b.ics"
-    write(jane, a, "--as-of", "2024-06-16")  # first day of the cycle
-    write(jane, b, "--as-of", RENEWAL.isoformat())  # last day of the cycle
-    assert a.read_bytes() == b.read_bytes()
+def test_dtstamp_is_the_as_of_date_or_source_date_epoch(
+    jane: Callable[..., Any], tmp_path: Path
+) -> None:
+    a, b, c = tmp_path / "a.ics", tmp_path / "b.ics", tmp_path / "c.ics"
+    write(jane, a, "--as-of", "2024-06-16")
+    write(jane, b, "--as-of", RENEWAL.isoformat())
+    stamps = {ev.decoded("dtstamp") for ev in events(b).values()}
+    assert stamps == {datetime(2026, 6, 15, tzinfo=UTC)}
+    assert uids(a) == uids(b)  # same cycle: same events, newer stamp
+    epoch = jane(
+        "calendar", "-o", str(c), "--as-of", "2026-01-10", env={"SOURCE_DATE_EPOCH": "1700000000"}
+    )
+    assert epoch.exit_code == 0, epoch.stderr
+    assert {ev.decoded("dtstamp") for ev in events(c).values()} == {
+        datetime.fromtimestamp(1700000000, UTC)
+    }
+    bad = jane("calendar", "-o", str(tmp_path / "d.ics"), env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert bad.exit_code == 2
+    one_error_line(bad.stderr)
+
+
+def test_force_and_the_logbook_reach_the_atomic_writer(
+    jane: Callable[..., Any], tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """calendar passes --force and the logbook to atomic_write (its guard refuses to replace
+    a file without --force and never writes the logbook: cli.md 0.2, issue 10)."""
+    import cmelog.services.calendar as service
+
+    seen: list[dict[str, Any]] = []
+    real = service.atomic_write
+
+    def spy(path: Path, write: Any, **kwargs: Any) -> Path:
+        seen.append(kwargs)
+        return real(path, write, **kwargs)
+
+    monkeypatch.setattr(service, "atomic_write", spy)
+    out = tmp_path / "r.ics"
+    write(jane, out)
+    write(jane, out, "--force")
+    assert seen == [
+        {"force": False, "protect": db_path.absolute()},
+        {"force": True, "protect": db_path.absolute()},
+    ]
 
 
 def test_next_cycle_has_new_events_and_uids(jane: Callable[..., Any], tmp_path: Path) -> None:
@@ -207,7 +245,7 @@ def test_relative_output_prints_the_absolute_path(
 def test_overwrites_an_existing_file(jane: Callable[..., Any], tmp_path: Path) -> None:
     out = tmp_path / "renewal.ics"
     out.write_text("old calendar\n")
-    write(jane, out, "--as-of", "2026-01-10")
+    write(jane, out, "--as-of", "2026-01-10", "--force")
     assert out.read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
     assert len(events(out)) == 3
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -83,23 +83,35 @@ def test_renewal_event_alarms() -> None:
     alarms = evs["renewal"].walk("VALARM")
     assert len(alarms) == 2
     triggers = sorted(a.decoded("TRIGGER") for a in alarms)
-    assert triggers == [timedelta(days=-60), timedelta(days=-30)]
+    assert triggers == [timedelta(days=-60), timedelta(days=-7)]
     for alarm in alarms:
         assert str(alarm["ACTION"]) == "DISPLAY"
         assert str(alarm["DESCRIPTION"])
         # relative to the start of the event (the default, RELATED=START)
         assert alarm["TRIGGER"].params.get("RELATED", "START") == "START"
-    # the alarms fire on the mailing date and on the waiver deadline
+    # the alarms fire on the mailing date and a week before the renewal
     start = evs["renewal"].decoded("DTSTART")
-    assert sorted(start + t for t in triggers) == [date(2026, 4, 16), date(2026, 5, 16)]
+    assert sorted(start + t for t in triggers) == [date(2026, 4, 16), date(2026, 6, 8)]
     assert not evs["application"].walk("VALARM")
-    assert not evs["waiver"].walk("VALARM")
+
+
+def test_waiver_deadline_event_holds_its_alarm() -> None:
+    """cli.md 0.2: the waiver-deadline alarm is a VALARM inside the waiver-deadline event."""
+    waiver = events(render())["waiver"]
+    alarms = waiver.walk("VALARM")
+    assert len(alarms) == 1
+    alarm = alarms[0]
+    assert str(alarm["ACTION"]) == "DISPLAY"
+    assert "waiver" in str(alarm["DESCRIPTION"]).lower()
+    assert waiver.decoded("DTSTART") + alarm.decoded("TRIGGER") == date(2026, 5, 16)
 
 
 def test_raw_triggers() -> None:
     data = render()
     assert b"TRIGGER:-P60D\r\n" in data
-    assert b"TRIGGER:-P30D\r\n" in data
+    assert b"TRIGGER:-P7D\r\n" in data
+    waiver = next(b for b in data.split(b"BEGIN:VEVENT") if b"UID:waiver-" in b)
+    assert b"BEGIN:VALARM" in waiver
 
 
 def test_uids_stable_and_unique() -> None:
@@ -127,14 +139,22 @@ def test_unsafe_license_characters_in_uid() -> None:
 def test_deterministic_bytes_and_dtstamp() -> None:
     first = render()
     assert first == render()
-    # as-of does not enter the file: the same cycle renders the same bytes on another day
-    later = make_renewal(date(2026, 5, 1), date(2026, 6, 15), start=date(2024, 6, 16))
-    assert render(later) == first
     for ev in events(first).values():
         stamp = ev.decoded("DTSTAMP")
         assert isinstance(stamp, datetime)
         assert stamp.utcoffset() == timedelta(0)
-        assert stamp.date() == date(2024, 6, 16)  # start of the cycle, not the wall clock
+        assert stamp == datetime(2026, 1, 10, tzinfo=UTC)  # the as-of date, not the wall clock
+    # a later export carries a later stamp, with the same UIDs
+    later = make_renewal(date(2026, 5, 1), date(2026, 6, 15), start=date(2024, 6, 16))
+    evs = events(render(later))
+    assert {e.decoded("DTSTAMP") for e in evs.values()} == {datetime(2026, 5, 1, tzinfo=UTC)}
+    assert {str(e["UID"]) for e in evs.values()} == {str(e["UID"]) for e in events(first).values()}
+
+
+def test_a_given_stamp_is_used_in_utc() -> None:
+    stamp = datetime(2026, 2, 3, 4, 5, 6, tzinfo=timezone(timedelta(hours=-5)))
+    data = render_ics(RENEWAL, license="1", name="J", version="0.2.0", stamp=stamp)
+    assert b"DTSTAMP:20260203T090506Z\r\n" in data
 
 
 def test_crlf_line_endings() -> None:

@@ -83,7 +83,7 @@ def simulate(
     """Run `remind --as-of D` for each day in order; return what it said, by day."""
     said: dict[date, str] = {}
     for d in days_seen:
-        result = invoke("--db", str(db), "remind", "--as-of", d.isoformat(), *extra)
+        result = invoke("--db", str(db), "remind", "--record", "--as-of", d.isoformat(), *extra)
         assert result.exit_code == 0, (d, result.stderr)
         assert result.stderr == ""
         if result.stdout:
@@ -149,19 +149,19 @@ def cron_command(line: str) -> str:
 
 def test_silent_outside_the_window(jane: Callable[..., Any]) -> None:
     for d in ("2025-01-01", "2026-04-15", (RENEWAL + timedelta(days=1)).isoformat()):
-        result = jane("remind", "--as-of", d)
+        result = jane("remind", "--record", "--as-of", d)
         assert result.exit_code == 0
         assert result.stdout == ""
         assert result.stderr == ""
 
 
 def test_silent_with_every_outside_the_window(jane: Callable[..., Any]) -> None:
-    result = jane("remind", "--as-of", "2026-04-15", "--every")
+    result = jane("remind", "--record", "--as-of", "2026-04-15", "--every")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
 def test_first_day_of_the_window_says_everything(jane: Callable[..., Any]) -> None:
-    result = jane("remind", "--as-of", MAILING.isoformat())
+    result = jane("remind", "--record", "--as-of", MAILING.isoformat())
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert days_left_said(out) == (RENEWAL, 60)
@@ -200,7 +200,7 @@ def test_unmet_requirements_show_what_remains(jane: Callable[..., Any]) -> None:
         "opioids-pain-management",
     )
     assert added.exit_code == 0, added.stderr
-    text = flat(jane("remind", "--as-of", "2026-05-20").stdout)
+    text = flat(jane("remind", "--record", "--as-of", "2026-05-20").stdout)
     assert "Total credits: 47.00 of 50.00 credits still needed" in text
     assert "Risk management: 7.00 of 10.00 credits still needed" in text
     assert "Opioid" not in text  # met: not listed
@@ -231,7 +231,7 @@ def test_all_met_says_only_the_application_is_left(jane: Callable[..., Any]) -> 
     _meet_everything(jane)
     status = jane("status", "--as-of", "2026-05-01", "--check")
     assert status.exit_code == 0, status.stdout  # all requirements met
-    result = jane("remind", "--as-of", "2026-05-01")
+    result = jane("remind", "--record", "--as-of", "2026-05-01")
     assert result.exit_code == 0
     text = flat(result.stdout)
     assert days_left_said(result.stdout) == (RENEWAL, 45)
@@ -244,10 +244,10 @@ def test_all_met_says_only_the_application_is_left(jane: Callable[..., Any]) -> 
 
 
 def test_the_day_itself_and_the_day_before(jane: Callable[..., Any]) -> None:
-    day_before = jane("remind", "--as-of", (RENEWAL - timedelta(days=1)).isoformat())
+    day_before = jane("remind", "--record", "--as-of", (RENEWAL - timedelta(days=1)).isoformat())
     assert days_left_said(day_before.stdout) == (RENEWAL, 1)
     assert "(tomorrow)" in day_before.stdout
-    on_the_day = jane("remind", "--as-of", RENEWAL.isoformat())
+    on_the_day = jane("remind", "--record", "--as-of", RENEWAL.isoformat())
     assert days_left_said(on_the_day.stdout) == (RENEWAL, 0)
     assert "(today)" in on_the_day.stdout
 
@@ -269,13 +269,15 @@ def test_daily_cron_from_90_days_out_into_the_next_cycle(
 
 
 def test_a_second_call_on_the_same_day_is_silent(jane: Callable[..., Any]) -> None:
-    first = jane("remind", "--as-of", "2026-05-20")
+    first = jane("remind", "--record", "--as-of", "2026-05-20")
     assert first.stdout
-    again = jane("remind", "--as-of", "2026-05-20")
+    again = jane("remind", "--record", "--as-of", "2026-05-20")
     assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
-    later_same_milestone = jane("remind", "--as-of", "2026-05-25")  # 21 days left: milestone 30
+    later_same_milestone = jane(
+        "remind", "--record", "--as-of", "2026-05-25"
+    )  # 21 days left: milestone 30
     assert later_same_milestone.stdout == ""
-    next_milestone = jane("remind", "--as-of", "2026-06-01")  # 14 days left
+    next_milestone = jane("remind", "--record", "--as-of", "2026-06-01")  # 14 days left
     assert days_left_said(next_milestone.stdout)[1] == 14
 
 
@@ -283,14 +285,20 @@ def test_skipped_days_speak_on_the_first_day_seen_of_each_milestone(
     jane: Callable[..., Any],
 ) -> None:
     # cron missed the start of the window: 50 days left belongs to milestone 60
-    r50 = jane("remind", "--as-of", (RENEWAL - timedelta(days=50)).isoformat())
+    r50 = jane("remind", "--record", "--as-of", (RENEWAL - timedelta(days=50)).isoformat())
     assert days_left_said(r50.stdout)[1] == 50
     # 45 days left: still milestone 60, already spoken
-    assert jane("remind", "--as-of", (RENEWAL - timedelta(days=45)).isoformat()).stdout == ""
+    assert (
+        jane("remind", "--record", "--as-of", (RENEWAL - timedelta(days=45)).isoformat()).stdout
+        == ""
+    )
     # 10 days left: milestone 14 (30 was skipped entirely)
-    r10 = jane("remind", "--as-of", (RENEWAL - timedelta(days=10)).isoformat())
+    r10 = jane("remind", "--record", "--as-of", (RENEWAL - timedelta(days=10)).isoformat())
     assert days_left_said(r10.stdout)[1] == 10
-    assert jane("remind", "--as-of", (RENEWAL - timedelta(days=8)).isoformat()).stdout == ""
+    assert (
+        jane("remind", "--record", "--as-of", (RENEWAL - timedelta(days=8)).isoformat()).stdout
+        == ""
+    )
 
 
 def test_every_speaks_on_every_call_inside_the_window(
@@ -301,16 +309,25 @@ def test_every_speaks_on_every_call_inside_the_window(
     said = simulate(cli, db_path, days, "--every")
     assert list(said) == days_between(RENEWAL - timedelta(days=20), RENEWAL)
     for _ in range(2):  # twice on one day: both calls speak
-        result = cli("--db", str(db_path), "remind", "--as-of", "2026-06-12", "--every")
+        result = cli("--db", str(db_path), "remind", "--record", "--as-of", "2026-06-12", "--every")
         assert days_left_said(result.stdout) == (RENEWAL, 3)
 
 
 def test_custom_window(jane: Callable[..., Any]) -> None:
-    assert jane("remind", "--as-of", "2026-05-01", "--days", "30").stdout == ""  # 45 days left
-    result = jane("remind", "--as-of", "2026-05-16", "--days", "30")
+    assert (
+        jane("remind", "--record", "--as-of", "2026-05-01", "--days", "30").stdout == ""
+    )  # 45 days left
+    result = jane("remind", "--record", "--as-of", "2026-05-16", "--days", "30")
     assert days_left_said(result.stdout) == (RENEWAL, 30)
     # a 120-day window speaks from 120 days out
-    wide = jane("remind", "--as-of", (RENEWAL - timedelta(days=120)).isoformat(), "--days", "120")
+    wide = jane(
+        "remind",
+        "--record",
+        "--as-of",
+        (RENEWAL - timedelta(days=120)).isoformat(),
+        "--days",
+        "120",
+    )
     assert days_left_said(wide.stdout) == (RENEWAL, 120)
 
 
@@ -322,12 +339,12 @@ def test_days_zero_speaks_only_on_the_day(cli: Callable[..., Any], db_path: Path
 
 
 def test_milestones_start_over_in_the_next_cycle(jane: Callable[..., Any]) -> None:
-    assert jane("remind", "--as-of", "2026-04-16").stdout
-    assert jane("remind", "--as-of", "2026-06-15").stdout
+    assert jane("remind", "--record", "--as-of", "2026-04-16").stdout
+    assert jane("remind", "--record", "--as-of", "2026-06-15").stdout
     # two years later, the same milestones speak again for the next renewal date
-    nxt = jane("remind", "--as-of", (NEXT_RENEWAL - timedelta(days=60)).isoformat())
+    nxt = jane("remind", "--record", "--as-of", (NEXT_RENEWAL - timedelta(days=60)).isoformat())
     assert days_left_said(nxt.stdout) == (NEXT_RENEWAL, 60)
-    last = jane("remind", "--as-of", NEXT_RENEWAL.isoformat())
+    last = jane("remind", "--record", "--as-of", NEXT_RENEWAL.isoformat())
     assert days_left_said(last.stdout) == (NEXT_RENEWAL, 0)
 
 
@@ -356,7 +373,7 @@ def test_leap_day_birthday_sequence(cli: Callable[..., Any], db_path: Path) -> N
 
 
 @settings(
-    max_examples=10,
+    max_examples=3,  # each example runs cmelog for every day of its window: keep the suite fast
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -407,7 +424,7 @@ def test_property_skipped_days_never_speak_twice(days: int, seen: set[int], repe
         for left in days_left:
             d = RENEWAL - timedelta(days=left)
             result = invoke(
-                "--db", str(db), "remind", "--as-of", d.isoformat(), "--days", str(days)
+                "--db", str(db), "remind", "--record", "--as-of", d.isoformat(), "--days", str(days)
             )
             assert result.exit_code == 0, result.stderr
             milestone = spec_milestone(left, days)
@@ -444,20 +461,55 @@ def _profile_renewing_on(target: date) -> list[str]:
     ]
 
 
-def test_as_of_records_state_as_a_real_run_would(cli: Callable[..., Any]) -> None:
+def test_as_of_with_record_records_state_as_a_real_run_would(cli: Callable[..., Any]) -> None:
     today = date.today()
     renewal = today + timedelta(days=20)  # today belongs to milestone 30
     assert cli(*_profile_renewing_on(renewal)).exit_code == 0
-    # a what-if run on a day of the same milestone is recorded as that milestone...
-    what_if = cli("remind", "--as-of", (today - timedelta(days=3)).isoformat())
+    # a recorded what-if run on a day of the same milestone is recorded as that milestone...
+    what_if = cli("remind", "--record", "--as-of", (today - timedelta(days=3)).isoformat())
     assert days_left_said(what_if.stdout) == (renewal, 23)
     # ...so the real run today stays silent
     real = cli("remind")
     assert (real.exit_code, real.stdout) == (0, "")
     # the next milestone (14) speaks once, whichever day of it comes first
-    next_milestone = cli("remind", "--as-of", (today + timedelta(days=8)).isoformat())
+    later = (today + timedelta(days=8)).isoformat()
+    next_milestone = cli("remind", "--record", "--as-of", later)
     assert days_left_said(next_milestone.stdout) == (renewal, 12)
-    assert cli("remind", "--as-of", (today + timedelta(days=10)).isoformat()).stdout == ""
+    after = (today + timedelta(days=10)).isoformat()
+    assert cli("remind", "--record", "--as-of", after).stdout == ""
+
+
+def test_as_of_without_record_is_a_preview(cli: Callable[..., Any], db_path: Path) -> None:
+    """0.1 marked real reminders as sent on `remind --as-of`: a preview consumed them."""
+    today = date.today()
+    renewal = today + timedelta(days=20)
+    assert cli(*_profile_renewing_on(renewal)).exit_code == 0
+    for _ in range(2):  # a preview says what a real run would say, every time
+        preview = cli("remind", "--as-of", today.isoformat())
+        assert preview.exit_code == 0, preview.stderr
+        assert days_left_said(preview.stdout) == (renewal, 20)
+    assert stored_milestones(db_path) == set()
+    real = cli("remind")  # the real run still delivers the milestone the previews showed
+    assert days_left_said(real.stdout) == (renewal, 20)
+    assert stored_milestones(db_path) == {(renewal.isoformat(), 30)}
+
+
+def test_dry_run_is_a_preview(cli: Callable[..., Any], db_path: Path) -> None:
+    today = date.today()
+    renewal = today + timedelta(days=6)
+    assert cli(*_profile_renewing_on(renewal)).exit_code == 0
+    dry = cli("remind", "--dry-run")
+    assert days_left_said(dry.stdout) == (renewal, 6)
+    assert stored_milestones(db_path) == set()
+    assert cli("remind", "--dry-run", "--as-of", today.isoformat()).stdout == dry.stdout
+    assert stored_milestones(db_path) == set()
+    both = cli("remind", "--dry-run", "--record")
+    assert both.exit_code == 2
+    one_error_line(both.stderr)
+    assert days_left_said(cli("remind").stdout) == (renewal, 6)
+    assert stored_milestones(db_path) == {(renewal.isoformat(), 7)}
+    # once delivered, a preview of the same day says nothing, as the real run would
+    assert cli("remind", "--dry-run").stdout == ""
 
 
 def test_real_run_then_as_of_today_is_silent(cli: Callable[..., Any]) -> None:
@@ -466,8 +518,8 @@ def test_real_run_then_as_of_today_is_silent(cli: Callable[..., Any]) -> None:
     assert cli(*_profile_renewing_on(renewal)).exit_code == 0
     real = cli("remind")
     assert days_left_said(real.stdout) == (renewal, 5)
-    assert cli("remind", "--as-of", today.isoformat()).stdout == ""
-    assert cli("remind", "--as-of", "today").stdout == ""
+    assert cli("remind", "--record", "--as-of", today.isoformat()).stdout == ""
+    assert cli("remind", "--record", "--as-of", "today").stdout == ""
 
 
 # ---------------------------------------------------------------------------- usage errors
@@ -497,7 +549,7 @@ def test_as_of_at_the_ends_of_the_calendar_is_a_usage_error(
     jane: Callable[..., Any], db_path: Path, as_of: str
 ) -> None:
     """No renewal date exists past year 9999: a clear exit 2, not an 'Unexpected error'."""
-    result = jane("remind", "--as-of", as_of)
+    result = jane("remind", "--record", "--as-of", as_of)
     assert result.exit_code == 2, result.stderr
     assert result.stdout == ""
     line = one_error_line(result.stderr)
@@ -508,7 +560,7 @@ def test_as_of_at_the_ends_of_the_calendar_is_a_usage_error(
 
 def test_huge_window_is_a_usage_error(jane: Callable[..., Any], db_path: Path) -> None:
     """A window beyond what the logbook can store is out of range (exit 2), not a crash."""
-    result = jane("remind", "--as-of", "2026-05-20", "--days", str(10**23))
+    result = jane("remind", "--record", "--as-of", "2026-05-20", "--days", str(10**23))
     assert result.exit_code == 2, result.stderr
     line = one_error_line(result.stderr)
     assert "--days" in line
@@ -517,17 +569,17 @@ def test_huge_window_is_a_usage_error(jane: Callable[..., Any], db_path: Path) -
 
 
 def test_window_longer_than_a_cycle_still_works(jane: Callable[..., Any]) -> None:
-    result = jane("remind", "--as-of", "2025-01-01", "--days", "1000")
+    result = jane("remind", "--record", "--as-of", "2025-01-01", "--days", "1000")
     assert result.exit_code == 0, result.stderr
     assert days_left_said(result.stdout) == (RENEWAL, 530)
-    assert jane("remind", "--as-of", "2025-01-02", "--days", "1000").stdout == ""
+    assert jane("remind", "--record", "--as-of", "2025-01-02", "--days", "1000").stdout == ""
 
 
 def test_concurrent_cron_runs_speak_once(jane: Callable[..., Any], db_path: Path) -> None:
     """Two crontab entries firing at the same minute must not both mail the reminder."""
     procs = [
         subprocess.Popen(
-            [str(CMELOG_EXE), "remind", "--as-of", "2026-05-20"],
+            [str(CMELOG_EXE), "remind", "--record", "--as-of", "2026-05-20"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -549,18 +601,18 @@ def test_concurrent_cron_runs_speak_once(jane: Callable[..., Any], db_path: Path
 
 
 def test_unattended_run_with_stdin_closed(jane: Callable[..., Any], db_path: Path) -> None:
-    result = run_unattended(["remind", "--as-of", "2026-05-20"])
+    result = run_unattended(["remind", "--record", "--as-of", "2026-05-20"])
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert days_left_said(result.stdout) == (RENEWAL, 26)
     assert not ANSI.search(result.stdout)
-    again = run_unattended(["remind", "--as-of", "2026-05-21"])
+    again = run_unattended(["remind", "--record", "--as-of", "2026-05-21"])
     assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
 
 
 def test_no_colour_even_when_colour_is_forced(jane: Callable[..., Any]) -> None:
     env = {"FORCE_COLOR": "1", "TERM": "xterm-256color", "CLICOLOR_FORCE": "1"}
-    result = run_unattended(["remind", "--as-of", "2026-05-20"], env=env)
+    result = run_unattended(["remind", "--record", "--as-of", "2026-05-20"], env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout
     assert not ANSI.search(result.stdout)
@@ -569,7 +621,7 @@ def test_no_colour_even_when_colour_is_forced(jane: Callable[..., Any]) -> None:
 
 def test_missing_logbook_is_one_line_and_exit_1(tmp_path: Path) -> None:
     db = tmp_path / "nowhere" / "cmelog.db"
-    result = run_unattended(["--db", str(db), "remind", "--as-of", "2026-05-20"])
+    result = run_unattended(["--db", str(db), "remind", "--record", "--as-of", "2026-05-20"])
     assert result.returncode == 1
     assert result.stdout == ""
     line = one_error_line(result.stderr)
@@ -589,7 +641,7 @@ def test_missing_logbook_in_process(cli: Callable[..., Any], db_path: Path) -> N
 def test_not_a_logbook_is_one_line_and_exit_1(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.db"
     bogus.write_text("these are not the droids\n")
-    result = run_unattended(["--db", str(bogus), "remind", "--as-of", "2026-05-20"])
+    result = run_unattended(["--db", str(bogus), "remind", "--record", "--as-of", "2026-05-20"])
     assert result.returncode == 1
     assert result.stdout == ""
     assert str(bogus) in one_error_line(result.stderr)
@@ -606,7 +658,7 @@ def test_locked_logbook_is_one_line_and_exit_1(
         if lock == "EXCLUSIVE":
             holder.execute("SELECT count(*) FROM sqlite_master").fetchone()
         result = run_unattended(
-            ["remind", "--as-of", "2026-05-20"], env={"CMELOG_BUSY_TIMEOUT": "1"}
+            ["remind", "--record", "--as-of", "2026-05-20"], env={"CMELOG_BUSY_TIMEOUT": "1"}
         )
         assert result.returncode == 1, (result.stdout, result.stderr)
         assert result.stdout == ""
@@ -618,7 +670,7 @@ def test_locked_logbook_is_one_line_and_exit_1(
         holder.close()
     # nothing was recorded: the reminder is still due once the lock is gone
     assert stored_milestones(db_path) == set()
-    after = run_unattended(["remind", "--as-of", "2026-05-20"])
+    after = run_unattended(["remind", "--record", "--as-of", "2026-05-20"])
     assert after.returncode == 0, after.stderr
     assert days_left_said(after.stdout) == (RENEWAL, 26)
 
@@ -630,7 +682,7 @@ def test_locked_logbook_outside_the_window_does_not_hang(
     try:
         holder.execute("BEGIN EXCLUSIVE")
         result = run_unattended(
-            ["remind", "--as-of", "2026-01-01"], env={"CMELOG_BUSY_TIMEOUT": "1"}
+            ["remind", "--record", "--as-of", "2026-01-01"], env={"CMELOG_BUSY_TIMEOUT": "1"}
         )
     finally:
         holder.execute("ROLLBACK")
@@ -705,7 +757,7 @@ def test_crontab_found_through_path_is_still_absolute(tmp_path: Path) -> None:
 
 
 def _run_like_cron(line: str, as_of: str) -> subprocess.CompletedProcess[str]:
-    command = cron_command(line) + f" --as-of {as_of}"
+    command = cron_command(line) + f" --record --as-of {as_of}"
     return subprocess.run(
         ["/bin/sh", "-c", command],
         stdin=subprocess.DEVNULL,
@@ -731,7 +783,7 @@ def test_crontab_line_runs_under_a_bare_environment(jane: Callable[..., Any]) ->
 
 def test_crontab_line_through_env_i(jane: Callable[..., Any]) -> None:
     line = _crontab([])
-    command = cron_command(line) + " --as-of 2026-06-08"
+    command = cron_command(line) + " --record --as-of 2026-06-08"
     result = subprocess.run(
         f"env -i PATH=/usr/bin:/bin {command}",
         shell=True,

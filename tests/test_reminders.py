@@ -321,3 +321,45 @@ def test_text_lines_fit_any_label(label: str, earned: int, days_left: int) -> No
         training_req("child-abuse-reporting", label, met=False),
     ]
     assert_plain(reminder_text(renewal, reqs))
+
+
+# ---------------------------------------------------------------------------- next reminder (0.2)
+def test_next_milestone_before_inside_and_after_the_window() -> None:
+    from cmelog.domain.reminders import next_milestone
+
+    r = date(2026, 6, 15)
+    assert next_milestone(r, date(2026, 1, 10), 60, set()) == (60, date(2026, 4, 16))
+    # due but not yet delivered (a failed day): due now
+    assert next_milestone(r, date(2026, 5, 20), 60, {60}) == (30, date(2026, 5, 20))
+    assert next_milestone(r, date(2026, 5, 20), 60, {60, 30}) == (14, date(2026, 6, 1))
+    assert next_milestone(r, date(2026, 6, 14), 60, {60, 30, 14, 7, 1}) == (0, r)
+    assert next_milestone(r, r, 60, {60, 30, 14, 7, 1, 0}) is None
+
+
+@given(
+    days=st.integers(0, 120),
+    left=st.integers(0, 130),
+    sent=st.sets(st.sampled_from([0, 1, 7, 14, 30, 60, 90, 120])),
+)
+def test_next_milestone_is_what_remind_would_speak(days: int, left: int, sent: set[int]) -> None:
+    """The reminder `remind --status` announces is the one a daily run speaks first."""
+    from cmelog.domain.reminders import next_milestone
+
+    r = date(2026, 6, 15)
+    today = r - timedelta(days=left)
+    nxt = next_milestone(r, today, days, sent)
+    for n in range(left, -1, -1):  # daily runs from today
+        spoken = should_speak(n, days, sent, every=False)
+        if spoken is not None:
+            assert nxt == (spoken, max(r - timedelta(days=spoken), today))
+            assert r - timedelta(days=n) == nxt[1]
+            break
+    else:
+        assert nxt is None
+
+
+def test_milestone_words() -> None:
+    from cmelog.domain.reminders import days_before, milestone_name
+
+    assert [milestone_name(m) for m in (60, 1, 0)] == ["60-day", "1-day", "renewal-day"]
+    assert [days_before(m) for m in (30, 1, 0)] == ["30 days before", "1 day before", "on the day"]

@@ -13,7 +13,7 @@ import pytest
 import cmelog
 from tests.conftest import CMELOG_EXE, JANE
 
-HEAVY = ("sqlalchemy", "sqlmodel", "reportlab", "icalendar")
+HEAVY = ("sqlalchemy", "sqlmodel", "reportlab", "icalendar", "apprise")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -101,3 +101,16 @@ def test_read_only_commands_do_not_load_sqlalchemy(tmp_path: Path, args: list[st
     modules, proc = imported_modules(args, tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "sqlalchemy" not in modules and "sqlmodel" not in modules
+    # the e-mail library is for reminders only (issue 11)
+    assert "apprise" not in modules
+
+
+def test_apprise_is_loaded_only_to_send_mail(tmp_path: Path) -> None:
+    """Control for the guard above: a reminder sent by e-mail does load apprise."""
+    env = _env(tmp_path)
+    for cmd in (JANE, ["channel", "add", "smtp://127.0.0.1:9?from=a@x.org&to=b@x.org&tls=none"]):
+        done = subprocess.run([str(CMELOG_EXE), *cmd], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+    modules, proc = imported_modules(["remind", "--record", "--as-of", "2026-06-10"], tmp_path)
+    assert proc.returncode == 1  # nothing listens on port 9: not delivered
+    assert "apprise" in modules

@@ -38,8 +38,10 @@ def status(
 
         dump(status_json(report))
     else:
+        from cmelog.render.banner import print_banner
         from cmelog.render.status import status_text
 
+        print_banner(report.renewal, report.evaluation.requirements)
         status_text(report)
     if check and not report.evaluation.complete:
         raise typer.Exit(int(ExitStatus.INCOMPLETE))

@@ -146,3 +146,62 @@ def reminder_text(renewal: Renewal, requirements: Sequence[RequirementResult]) -
 
     paragraphs.append(_fill("Run 'cmelog status' for details."))
     return "\n\n".join(paragraphs) + "\n"
+
+
+def pending(days_left: int, days: int, already_sent: Collection[int]) -> list[int]:
+    """The milestones still to be spoken in this cycle, in the order they come: this day's
+    milestone when it has not been spoken, then every later (smaller) one not yet spoken."""
+    if days_left < 0:
+        return []
+    current = milestone_for(days_left, days)
+    later = [m for m in milestones(days) if m < days_left and m != current]
+    return [m for m in ([current] if current is not None else []) + later if m not in already_sent]
+
+
+def next_milestone(
+    renewal_date: date, as_of: date, days: int, already_sent: Collection[int]
+) -> tuple[int, date] | None:
+    """The next reminder of this cycle: (milestone, the day it is due), or None when every
+    milestone of the cycle has been spoken. A milestone due but not yet spoken is due as-of."""
+    from datetime import timedelta
+
+    left = (renewal_date - as_of).days
+    todo = pending(left, days, already_sent)
+    if not todo:
+        return None
+    m = todo[0]
+    return m, max(renewal_date - timedelta(days=m), as_of)
+
+
+def short_text(renewal: Renewal, requirements: Sequence[RequirementResult]) -> str:
+    """The reminder in a few lines, for a desktop notification."""
+    r_date = renewal.renewal_date
+    lines = [f"Your medical license renews on {r_date.isoformat()}."]
+    unmet = [r for r in requirements if r.applies and not r.met]
+    if unmet:
+        parts = []
+        for r in unmet[:4]:
+            if r.required is None or r.remaining is None:
+                parts.append(r.label)
+            else:
+                parts.append(f"{r.label} {format_credits(r.remaining)}")
+        more = f" and {len(unmet) - 4} more" if len(unmet) > 4 else ""
+        lines.append("Still missing: " + "; ".join(parts) + more + ".")
+    else:
+        lines.append("Every CME requirement is met; file the renewal application.")
+    if renewal.waiver_deadline >= renewal.as_of:
+        lines.append(f"Waiver requests due by {renewal.waiver_deadline.isoformat()}.")
+    lines.append("Run 'cmelog status' for details.")
+    return "\n".join(lines)
+
+
+def milestone_name(milestone: int) -> str:
+    """'60-day', '1-day', or 'renewal-day' for the day itself: as in 'the 60-day reminder'."""
+    return "renewal-day" if milestone == 0 else f"{milestone}-day"
+
+
+def days_before(milestone: int) -> str:
+    """'60 days before', '1 day before', 'on the day' (of the renewal)."""
+    if milestone == 0:
+        return "on the day"
+    return f"{milestone} day{'s' if milestone != 1 else ''} before"

@@ -1,10 +1,12 @@
 """The renewal dates as an iCalendar file (`cmelog calendar`).
 
-Three all-day events: the renewal deadline (with alarms 60 days before and at the waiver
-deadline), the date the Board mails the renewal application, and the waiver-request deadline.
-The output depends only on its arguments: UIDs are derived from the license, the renewal date
-and the event kind, and DTSTAMP from the start of the cycle, so the same input gives the same
-bytes and re-importing the file updates the events instead of duplicating them.
+Three all-day events: the renewal deadline (with alarms on the day the Board mails the
+application, 60 days before, and a week before), the date the Board mails the renewal
+application, and the waiver-request deadline (with an alarm on that day). The output depends
+only on its arguments: UIDs are derived from the license, the renewal date and the event kind,
+and DTSTAMP is given by the caller (services/calendar.py: SOURCE_DATE_EPOCH or the as-of date),
+so the same input gives the same bytes and re-importing the file updates the events instead of
+duplicating them.
 """
 
 from __future__ import annotations
@@ -62,13 +64,19 @@ def _alarm(before: timedelta, description: str) -> Alarm:
     return alarm
 
 
-def render_ics(renewal: Renewal, *, license: str, name: str, version: str) -> bytes:
-    """The calendar as iCalendar bytes (CRLF line endings), identical for identical input."""
+def render_ics(
+    renewal: Renewal, *, license: str, name: str, version: str, stamp: datetime | None = None
+) -> bytes:
+    """The calendar as iCalendar bytes (CRLF line endings), identical for identical input.
+
+    `stamp`: the DTSTAMP of every event (UTC); default the as-of date at 00:00 UTC."""
     name = _clean(name)
     r_date = renewal.renewal_date
     mailing = renewal.application_mailing_date
     waiver = renewal.waiver_deadline
-    stamp = datetime.combine(renewal.current.start, time(0, 0), tzinfo=UTC)
+    if stamp is None:
+        stamp = datetime.combine(renewal.as_of, time(0, 0), tzinfo=UTC)
+    stamp = stamp.astimezone(UTC)
     estimated = renewal.source == "estimated"
     tag = " (estimated)" if estimated else ""
     who = f"{name} (license {_clean(license)})"
@@ -110,9 +118,9 @@ def render_ics(renewal: Renewal, *, license: str, name: str, version: str) -> by
     )
     deadline.add_component(
         _alarm(
-            r_date - waiver,
-            f"Medical license renewal on {r_date.isoformat()} ({(r_date - waiver).days} days): "
-            "last day to request a CME waiver.",
+            timedelta(days=7),
+            f"Medical license renewal on {r_date.isoformat()} (7 days): check that every CME "
+            "requirement is met ('cmelog status') and the application is filed.",
         )
     )
     cal.add_component(deadline)
@@ -131,18 +139,24 @@ def render_ics(renewal: Renewal, *, license: str, name: str, version: str) -> by
             stamp=stamp,
         )
     )
-    cal.add_component(
-        _event(
-            kind="waiver",
-            day=waiver,
-            summary=f"CME waiver request deadline{tag}",
-            description=(
-                f"A request for a CME waiver for the license of {who} is due no later than "
-                f"this day, 30 days before the renewal date {r_date.isoformat()}.{note}"
-            ),
-            renewal=renewal,
-            license=license,
-            stamp=stamp,
+    waiver_event = _event(
+        kind="waiver",
+        day=waiver,
+        summary=f"CME waiver request deadline{tag}",
+        description=(
+            f"A request for a CME waiver for the license of {who} is due no later than "
+            f"this day, 30 days before the renewal date {r_date.isoformat()}.{note}"
+        ),
+        renewal=renewal,
+        license=license,
+        stamp=stamp,
+    )
+    waiver_event.add_component(
+        _alarm(
+            timedelta(0),
+            f"Today, {waiver.isoformat()}, is the last day to request a CME waiver for the "
+            f"license renewal on {r_date.isoformat()}.",
         )
     )
+    cal.add_component(waiver_event)
     return cal.to_ical()

@@ -2,26 +2,51 @@
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import BinaryIO
 
 from cmelog import __version__
 from cmelog.domain.dates import parse_date
+from cmelog.errors import UsageError
 from cmelog.services.context import Context, require_profile
 from cmelog.services.files import atomic_write
 
 
-def write_calendar(ctx: Context, output: str, as_of: str | None) -> Path:
+def stamp_for(as_of: date) -> datetime:
+    """DTSTAMP: SOURCE_DATE_EPOCH when set (reproducible builds), else the as-of date at
+    00:00 UTC. Stable for a given day and as-of, yet later exports carry a later stamp, so a
+    calendar re-importing the file sees the newer version of each event."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH {epoch!r} is not valid; give whole seconds since 1970."
+            )
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (OverflowError, ValueError, OSError):
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH {epoch!r} is out of range; give whole seconds since 1970."
+            ) from None
+    return datetime.combine(as_of, time(0, 0), tzinfo=UTC)
+
+
+def write_calendar(ctx: Context, output: str, as_of: str | None, *, force: bool = False) -> Path:
     from cmelog.render.ics import render_ics
     from cmelog.services.remind import renewal_at
 
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
+    stamp = stamp_for(today)
     with ctx.logbook().reader() as s:
         profile = require_profile(s)
     renewal = renewal_at(profile, today, as_of)
-    data = render_ics(renewal, license=profile.license, name=profile.name, version=__version__)
+    data = render_ics(
+        renewal, license=profile.license, name=profile.name, version=__version__, stamp=stamp
+    )
 
     def write(fh: BinaryIO) -> None:
         fh.write(data)
 
-    return atomic_write(Path(output).expanduser(), write)
+    return atomic_write(Path(output).expanduser(), write, force=force, protect=ctx.path)

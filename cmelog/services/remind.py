@@ -5,17 +5,19 @@ from __future__ import annotations
 import shlex
 import shutil
 import sys
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cmelog.domain.dates import parse_date
 from cmelog.domain.reminders import reminder_text, should_speak
-from cmelog.errors import UsageError
+from cmelog.errors import CmelogError, UsageError
 from cmelog.services.context import Context, require_profile, rules_for
 
 if TYPE_CHECKING:
     from cmelog.domain.model import Profile, Renewal
+    from cmelog.services.channels import Delivery
 
 
 MAX_DAYS = 36_525  # a century: the window is stored as a milestone (an SQLite integer)
@@ -36,38 +38,151 @@ def renewal_at(profile: Profile, today: date, as_of: str | None) -> Renewal:
         ) from None
 
 
-def remind(ctx: Context, as_of: str | None, days: int, every: bool) -> str | None:
-    """The reminder to print, or None for silence; records the milestone spoken."""
-    from cmelog.services.status import evaluate_window
-    from cmelog.storage import reads, repo
+@dataclass(frozen=True)
+class RemindOutcome:
+    """What one `remind` run did. `text` is the reminder (None when nothing was due)."""
 
+    milestone: int | None
+    text: str | None
+    preview: bool
+    channels: tuple[str, ...]  # names of the configured channels ("" none: standard output)
+    delivered: tuple[str, ...] = ()
+    failed: tuple[Delivery, ...] = ()
+    note: str | None = None  # for a person at a terminal: when the next reminder comes
+
+
+def check_days(days: int) -> None:
     if days < 0:
         raise UsageError(f"--days {days} is negative; give a number of days, 0 or more.")
     if days > MAX_DAYS:
         raise UsageError(f"--days {days} is too large; give a number of days up to {MAX_DAYS}.")
+
+
+def _quiet_note(renewal: Renewal, days: int, sent: set[int], when_sent: dict[int, str]) -> str:
+    """Why nothing is due today, and when the next reminder comes."""
+    from cmelog.domain.reminders import days_before, milestone_name, next_milestone
+
+    r_date = renewal.renewal_date.isoformat()
+    left = renewal.days_until_renewal
+    nxt = next_milestone(renewal.renewal_date, renewal.as_of, days, sent)
+    if left > days:
+        assert nxt is not None
+        return (
+            f"No reminder is due: your license renews on {r_date} (in {left} days); the first "
+            f"reminder comes on {nxt[1].isoformat()}, {days_before(nxt[0])}."
+        )
+    done = min(sent) if sent else None
+    last = (
+        f" (the {milestone_name(done)} reminder was sent {when_sent[done]})"
+        if done is not None
+        else ""
+    )
+    if nxt is None:
+        return f"Every reminder for the renewal on {r_date} has been sent{last}."
+    return (
+        f"No reminder is due today{last}; the next comes on "
+        f"{nxt[1].isoformat()}, {days_before(nxt[0])} the renewal on {r_date}."
+    )
+
+
+def remind(
+    ctx: Context,
+    as_of: str | None,
+    days: int,
+    every: bool,
+    *,
+    dry_run: bool = False,
+    record: bool = False,
+) -> RemindOutcome:
+    """Deliver the reminder due (if any) through every configured channel and record its
+    milestone once at least one channel delivered it. A preview (`dry_run`, or `as_of` without
+    `record`) delivers nothing and records nothing: it only returns the text."""
+    check_days(days)
+    if dry_run and record:
+        raise UsageError(
+            "--dry-run records nothing and --record records a run; give one or the other."
+        )
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
-    with ctx.logbook().session(write=True) as s:
-        profile = require_profile(s)
-        renewal = renewal_at(profile, today, as_of)
-        sent = reads.reminders_sent(s, renewal.renewal_date)
-        milestone = should_speak(renewal.days_until_renewal, days, sent, every)
-        if milestone is None:
-            return None
-        ev = evaluate_window(s, rules_for(profile), profile, renewal.current, detail=False)
-        if milestone not in sent:
-            repo.record_reminder(s, renewal.renewal_date, milestone, today)
-        return reminder_text(renewal, ev.requirements)
+    logbook = ctx.logbook()
+    with logbook.reader() as c:  # a read-only look first: most days nothing is due
+        probe = _run(ctx, c, today, as_of, days, every, preview=True)
+    if dry_run or (as_of is not None and not record):
+        return probe
+    if probe.text is None:
+        return replace(probe, preview=False)
+    # something is due: decide again inside the write transaction (a concurrent run may have
+    # delivered it meanwhile), deliver, and record before the transaction ends
+    with logbook.session(write=True) as s:
+        return _run(ctx, s, today, as_of, days, every, preview=False)
+
+
+def _run(
+    ctx: Context,
+    c: Any,
+    today: date,
+    as_of: str | None,
+    days: int,
+    every: bool,
+    *,
+    preview: bool,
+) -> RemindOutcome:
+    from cmelog.domain.channels import Channel, subject_line
+    from cmelog.domain.reminders import milestone_name, short_text
+    from cmelog.services.channels import Message, deliver, stored_channels
+    from cmelog.services.status import evaluate_window
+    from cmelog.storage import reminders_store as store
+
+    profile = require_profile(c)
+    renewal = renewal_at(profile, today, as_of)
+    records = store.deliveries(c, renewal.renewal_date)
+    sent = {r.milestone for r in records}
+    channels = stored_channels(c)
+    names = tuple(ch.name for ch in channels)
+    milestone = should_speak(renewal.days_until_renewal, days, sent, every)
+    if milestone is None:
+        when = {
+            r.milestone: f"on {r.sent_on.isoformat()}"
+            + (f" through {', '.join(r.channels)}" if r.channels else "")
+            for r in records
+        }
+        note = _quiet_note(renewal, days, sent, when)
+        return RemindOutcome(None, None, preview, names, note=note)
+    ev = evaluate_window(c, rules_for(profile), profile, renewal.current, detail=False)
+    text = reminder_text(renewal, ev.requirements)
+    if preview:
+        return RemindOutcome(milestone, text, True, names)
+    message = Message(
+        subject=subject_line(renewal.days_until_renewal, renewal.renewal_date.isoformat()),
+        body=text,
+        short=short_text(renewal, ev.requirements),
+    )
+    targets = channels or [Channel("stdout", "stdout:", "stdout")]
+    results = [deliver(ch, message) for ch in targets]
+    delivered = tuple(d.channel for d in results if d.ok)
+    failed = tuple(d for d in results if not d.ok)
+    if not delivered:
+        why = "; ".join(f"{d.channel}: {d.reason}" for d in failed)
+        raise CmelogError(
+            f"No channel delivered the {milestone_name(milestone)} reminder ({why}); nothing was "
+            "recorded, "
+            "and the next run will try again."
+        )
+    if milestone not in sent:
+        now = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+        store.record_delivery(c, renewal.renewal_date, milestone, today, now, list(delivered))
+    return RemindOutcome(milestone, text, False, names, delivered, failed)
 
 
 def executable() -> Path:
     """The absolute path of the `cmelog` executable running now (or beside this Python)."""
+    name = "cmelog.exe" if sys.platform == "win32" else "cmelog"
     argv0 = Path(sys.argv[0])
-    if argv0.name == "cmelog" and argv0.exists():
+    if argv0.name in ("cmelog", "cmelog.exe") and argv0.exists():
         return argv0.absolute()
-    beside = Path(sys.executable).parent / "cmelog"
+    beside = Path(sys.executable).parent / name
     if beside.exists():
         return beside.absolute()
-    found = shutil.which("cmelog")
+    found = shutil.which(name)
     return Path(found).absolute() if found else beside.absolute()
 
 
