@@ -130,9 +130,7 @@ def test_character_the_font_cannot_draw_is_named_on_stderr(
     assert "Ultrasound ??? workshop" in text  # a visible stand-in, never a silent box
 
 
-def test_cycles_are_headed_and_the_closed_cycle_reads_short_by(
-    lukasz: Cli, tmp_path: Path
-) -> None:
+def test_cycles_are_headed_and_the_closed_cycle_reads_short_by(lukasz: Cli, tmp_path: Path) -> None:
     path = tmp_path / "a.pdf"
     export_pdf(lukasz, path)
     text = flat("\n".join(pages_of(path)))
@@ -154,8 +152,14 @@ def test_category_subtotals_per_cycle(lukasz: Cli, tmp_path: Path) -> None:
     path = tmp_path / "a.pdf"
     export_pdf(lukasz, path)
     text = flat("\n".join(pages_of(path)))
-    assert "Category 1: 4.00 credits claimed (1 entry) · Category 2: 2.50 credits claimed (1 entry)" in text
-    assert "Category 1: 6.00 credits claimed (1 entry) · Category 2: 0.00 credits claimed (0 entries)" in text
+    assert (
+        "Category 1: 4.00 credits claimed (1 entry) · Category 2: 2.50 credits claimed (1 entry)"
+        in text
+    )
+    assert (
+        "Category 1: 6.00 credits claimed (1 entry) · Category 2: 0.00 credits claimed (0 entries)"
+        in text
+    )
     assert "Category 1 (1 entry) 4.00 4.00" in text
     assert "Category 2 (1 entry) 2.50 2.50" in text
 

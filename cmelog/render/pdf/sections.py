@@ -386,12 +386,12 @@ def cycle_section(
 ENTRY_COLUMNS: tuple[Column, ...] = (
     Column("#", 30, "right"),
     Column("Date", 58, "left"),
-    Column("Title", 140, "left"),
-    Column("Provider", 82, "left"),
+    Column("Title", 126, "left"),
+    Column("Provider", 76, "left"),
     Column("Cat.", 24, "center"),
     Column("Claimed", 40, "right"),
     Column("Counted", 42, "right"),
-    Column("Topics", 60, "left"),
+    Column("Topics", 80, "left"),
     Column("Certificate", 64, "left"),
 )
 assert abs(sum(c.width for c in ENTRY_COLUMNS) - BODY_W) < 0.01
