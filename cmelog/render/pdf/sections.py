@@ -245,7 +245,12 @@ def chart(m: Measure, report: AuditReport, cycle: ReportCycle) -> Drawing:
         d.add(String(0, y + 1, label, fontName=FONT, fontSize=8, fillColor=INK))
         met = s.status in ("met", "met by attestation")
         colour = OK if met else (BAD if s.status == "short" else WARN)
-        status = "met by attestation" if s.status == "met by attestation" else s.text
+        if s.status == "met by attestation":
+            status = "met by attestation"
+        elif r.required is None and not met:
+            status = "not met" if cycle.closed else "not recorded"
+        else:
+            status = s.text
         if r.required is None:
             d.add(
                 Rect(
@@ -272,7 +277,7 @@ def chart(m: Measure, report: AuditReport, cycle: ReportCycle) -> Drawing:
             )  # fmt: skip
         d.add(
             String(
-                BODY_W, y + 1, m.fit(clean(status), FONT_BOLD, 8, 100),
+                BODY_W, y + 1, m.fit(clean(status), FONT_BOLD, 8, 120),
                 fontName=FONT_BOLD, fontSize=8, fillColor=colour, textAnchor="end",
             )
         )  # fmt: skip
@@ -601,6 +606,12 @@ def one_time_section(report: AuditReport, items: Sequence[OneTimeEvidence]) -> l
                 note = "Does not apply to this physician."
             elif item.met:
                 note = "Met."
+            elif state is not None and state.result.earned and state.result.required:
+                r = state.result
+                note = (
+                    f"<font color='{BAD_HEX}'>Not met yet: {format_credits(r.earned or 0)} of "
+                    f"{format_credits(r.required or 0)} credits recorded.</font>"
+                )
             else:
                 note = f"<font color='{BAD_HEX}'>No entry or attestation recorded yet.</font>"
             evidence.append(("\u2013", note))
