@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 

@@ -37,7 +37,8 @@ def lukasz(cli: Cli, tmp_path: Path) -> Cli:
     cert = tmp_path / CERT_NAME
     cert.write_bytes(b"%PDF-1.4 a certificate\n")
     ok(cli("add", GREEK, "--date", "2025-02-03", "--category", "1", "--credits", "4",
-           "--provider", CYRILLIC, "--topic", "risk-management", "--certificate", str(cert)))  # fmt: skip
+           "--provider", CYRILLIC, "--topic", "risk-management",
+           "--certificate", str(cert)))  # fmt: skip
     ok(cli("add", "Ежегодная конференция", "--date", "2025-03-03", "--category", "2",
            "--credits", "2.5"))  # fmt: skip
     ok(cli("add", "Old course", "--date", "2023-01-10", "--category", "1", "--credits", "6",

@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 from reportlab import rl_config
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, TableStyle
 
 from cmelog.render.pdf.theme import (
@@ -327,6 +328,54 @@ CAPTION_SIZE = 9.0
 CAPTION_H = 15.0
 
 
+def _num(v: float) -> str:
+    text = f"{v:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+class FastText(PDFTextObject):
+    """A text object for long tables: positions formatted without ReportLab's pure-Python
+    number formatting, and each distinct (font, size, text) encoded for the embedded font's
+    subsets once per document (the bulk of a large report's drawing time otherwise)."""
+
+    def setTextOrigin(self, x: float, y: float) -> None:  # noqa: N802 - ReportLab's name
+        self._code.append(f"1 0 0 1 {_num(x)} {_num(y)} Tm")
+        self._x0 = self._x = x
+        self._y0 = self._y = y
+
+    def _cache(self) -> dict[tuple[Any, ...], Any]:
+        canv = self._canvas
+        cache: dict[tuple[Any, ...], Any] | None = getattr(canv, "_cmelog_text", None)
+        if cache is None:
+            cache = {}
+            canv._cmelog_text = cache
+        return cache
+
+    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:  # noqa: N802, N803
+        cache = self._cache()
+        key = ("fill", id(aColor), alpha)
+        hit = cache.get(key)
+        if hit is None:
+            start = len(self._code)
+            super().setFillColor(aColor, alpha)
+            cache[key] = (aColor, self._code[start:])  # the colour is kept: its id stays its own
+        else:
+            self._fillColorObj = aColor
+            self._code.extend(hit[1])
+
+    def _formatText(self, text: str) -> str:  # noqa: N802 - ReportLab's name
+        cache = self._cache()
+        subset: int = getattr(self, "_curSubset", -1)
+        key = (self._fontname, self._fontsize, self._leading, subset, text)
+        hit = cache.get(key)
+        if hit is None:
+            out = super()._formatText(text)
+            hit = cache[key] = (out, getattr(self, "_curSubset", -1))
+        else:
+            self._curSubset = hit[1]
+        return str(hit[0])
+
+
 class ChunkedTable(Flowable):
     """A run of entry rows. Draws the column header when it is the first chunk of its table
     or starts at the top of a frame; a piece split off onto a new page always does."""
@@ -442,7 +491,7 @@ class ChunkedTable(Flowable):
             c.line(0, rows_top, look.width, rows_top)
         # Text last, in one text object, row by row (the reading order of text extraction);
         # font and colour operators only where they change.
-        t = c.beginText()
+        t = FastText(c)
         font_key: tuple[str, float] | None = None
         colour = -1
         y = body_top
