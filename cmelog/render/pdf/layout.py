@@ -13,6 +13,7 @@ starts with the column header (and a caption naming the table).
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -365,10 +366,14 @@ class FastText(PDFTextObject):
 
     def _formatText(self, text: str) -> str:  # noqa: N802 - ReportLab's name
         cache = self._cache()
+        if len(text) > 24:  # titles are mostly unique: caching them would only hold memory
+            return str(super()._formatText(text))
         subset: int = getattr(self, "_curSubset", -1)
         key = (self._fontname, self._fontsize, self._leading, subset, text)
         hit = cache.get(key)
         if hit is None:
+            if len(cache) > 20_000:  # ids and dates are unique too: keep the cache bounded
+                cache.clear()
             out = super()._formatText(text)
             hit = cache[key] = (out, getattr(self, "_curSubset", -1))
         else:
@@ -513,6 +518,8 @@ class ChunkedTable(Flowable):
             y -= row.height
         c.drawText(t)
         look.progress.advance(sum(r.entries for r in self.rows))
+        self._rows = ()  # drawn: the laid-out rows are not needed again
+        self._rows_h = 0.0
 
 
 class NumberedCanvas(Canvas):
@@ -525,7 +532,11 @@ class NumberedCanvas(Canvas):
         self._footer_mid = footer_mid
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-        self._pages.append(dict(self.__dict__))
+        # A page's drawing operators are thousands of small strings: held compressed until
+        # save, they take a few KB a page instead of a hundred (a 100k-entry report has ~7k).
+        state = dict(self.__dict__)
+        state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
+        self._pages.append(state)
         self._startPage()
 
     def save(self) -> None:
@@ -535,10 +546,15 @@ class NumberedCanvas(Canvas):
         use_a85 = rl_config.useA85
         rl_config.useA85 = 0
         try:
-            for number, state in enumerate(self._pages, start=1):
+            pages = self._pages
+            self._pages = []
+            for number, state in enumerate(pages, start=1):
                 self.__dict__.update(state)
+                self._code = [zlib.decompress(state["_code"]).decode("utf-8")]
+                pages[number - 1] = {}  # let the held copy go
                 self._footer(number, total)
                 super().showPage()
+                _compress_last_page(self._doc)
             super().save()
         finally:
             rl_config.useA85 = use_a85
@@ -556,6 +572,22 @@ class NumberedCanvas(Canvas):
         self.setFont(FONT_BOLD, BODY_SIZE)
         self.drawRightString(PAGE_W - MARGIN_X, y, f"Page {number} of {total}")
         self.restoreState()
+
+
+def _compress_last_page(doc: Any) -> None:
+    """Compress the page just added now, as ReportLab would when saving (same bytes), so that
+    the document does not hold every page's operators uncompressed until the end."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream
+
+    page = doc.Pages.pages[-1]
+    if not getattr(page, "compression", 0) or page.Contents or not page.stream:
+        return
+    stream = PDFStream()
+    stream.content = zlib.compress(page.stream.encode("utf-8"))
+    stream.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
+    page.stream = None
 
 
 def reproducible() -> bool:
