@@ -34,7 +34,15 @@ def audit_export(
             metavar="pdf|csv",
         ),
     ] = None,
-    output: Annotated[str | None, typer.Option("--output", "-o", metavar="PATH")] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="File or folder to write; default cmelog-audit-LICENSE-ASOF.pdf (or .csv, .zip).",
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     bundle: Annotated[
         bool,
