@@ -7,9 +7,11 @@ the PDF, the CSV summary and the tests agree on them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain, islice
+from typing import overload
 
 from cmelog.domain.credits import format_credits
 from cmelog.domain.model import (
@@ -23,12 +25,59 @@ from cmelog.domain.model import (
 )
 
 
+class EntryStream(Sequence[Entry]):
+    """A cycle's entries, in order, read again from their source on every pass instead of held
+    (a 100k-entry logbook). `load` yields them all in order; `count` is how many it yields.
+
+    Sequential slices (`s[0:80]`, `s[80:160]`, ...) continue one pass; any other access
+    starts a new one."""
+
+    def __init__(self, count: int, load: Callable[[], Iterator[Entry]]) -> None:
+        self._count = count
+        self._load = load
+        self._pass: Iterator[Entry] | None = None
+        self._at = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Entry]:
+        return self._load()
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
+        if isinstance(index, int):
+            got = self[index : index + 1] if index >= 0 else list(self)[index : index + 1 or None]
+            if not got:
+                raise IndexError(index)
+            return got[0]
+        start, stop, step = index.indices(self._count)
+        if step != 1:
+            return list(self)[index]
+        if self._pass is None or start != self._at:
+            self._pass = self._load()
+            self._at = 0
+        while self._at < start:
+            next(self._pass, None)
+            self._at += 1
+        out = list(islice(self._pass, max(0, stop - start)))
+        self._at += len(out)
+        return out
+
+
 @dataclass(frozen=True)
 class ReportCycle:
     label: str  # "current" | "previous"
     window: CycleWindow
-    evaluation: Evaluation  # judged as of the cycle's own renewal date (window.end)
-    entries: tuple[Entry, ...]  # effective date inside the window, by date then id
+    # judged as of the cycle's own renewal date (window.end); `outcomes` may hold only the
+    # entries some cap or rule touched: an entry without an outcome counts in full
+    evaluation: Evaluation
+    entries: Sequence[Entry]  # effective date inside the window, by date then id
     attestations: tuple[Attestation, ...] = ()  # dated inside the window
 
     @property
@@ -188,8 +237,10 @@ def _texts(report: AuditReport) -> Iterator[tuple[str, tuple[str | None, ...]]]:
     yield "the license number", (p.license,)
     yield "the board's name", (report.board_name,)
     seen: set[int] = set()
-    entries = [e for c in report.cycles for e in c.entries]
-    entries += [e for ot in report.one_time for e in ot.entries]
+    entries = chain(
+        (e for c in report.cycles for e in c.entries),
+        (e for ot in report.one_time for e in ot.entries),
+    )
     for e in entries:
         if e.id in seen:
             continue

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -43,56 +45,70 @@ class Certificate:
 
 def evaluate_cycle(s: Any, rules: Rules, profile: Profile, window: CycleWindow) -> Evaluation:
     """One cycle judged as of its own renewal date (window.end): the ONE place the export asks
-    for an evaluation, so the lead can point it at services/status's as-of-its-end function."""
+    for an evaluation, so the lead can point it at services/status's as-of-its-end function.
+
+    Plain activities are summed in SQL (detail=False: the same figures as per entry, a property
+    test holds status to that), so a 100k-entry logbook is not loaded twice; their entries
+    have no outcome in `outcomes` and count in full (the report object says so)."""
     from cmelog.services.status import evaluate_window
 
-    return evaluate_window(s, rules, profile, window, detail=True)
+    return evaluate_window(s, rules, profile, window, detail=False)
 
 
-def build_report(ctx: Context, today: date) -> tuple[AuditReport, list[Certificate]]:
-    """The report, and the certificate files of every entry and attestation it shows."""
+@contextmanager
+def open_report(ctx: Context, today: date) -> Iterator[tuple[AuditReport, list[Certificate]]]:
+    """The report, and the certificate files of every entry and attestation it shows, valid
+    inside the block: the cycles' entries are read from one read transaction as they are
+    written out (a consistent view, and never all of them in memory)."""
+    with ctx.logbook().reader() as s:
+        yield build_report(ctx, s, today)
+
+
+def build_report(ctx: Context, s: Any, today: date) -> tuple[AuditReport, list[Certificate]]:
+    """The report read through the open reader `s` (its entries stream from `s`)."""
     from cmelog.domain.cycles import renewal_status
+    from cmelog.domain.report import EntryStream
     from cmelog.services.certificates import certificate_file
     from cmelog.storage import reads
 
     logbook = ctx.logbook()
-    with logbook.reader() as s:
-        profile = require_profile(s)
-        rules = rules_for(profile)
-        renewal = renewal_status(profile, today, rules.renewal)
-        attestations = tuple(reads.list_attestations(s))
-        by_id = {a.id: a for a in attestations}
-        cycles: list[ReportCycle] = []
-        windows = [("current", renewal.current), ("previous", renewal.previous)]
-        for label, window in windows:
-            if window is None:
-                continue
-            ev = evaluate_cycle(s, rules, profile, window)
-            entries = reads.list_entries(s, start=window.start, end=window.end)
-            dated = tuple(a for a in attestations if window.contains(a.date))
-            cycles.append(ReportCycle(label, window, ev, tuple(entries), dated))
-        one_time: list[OneTimeEvidence] = []
-        for result in cycles[0].evaluation.requirements:
-            if result.scope != "one-time":
-                continue
-            met_by = result.met_by or ()
-            met_entries = reads.get_entries(s, [m.id for m in met_by if m.kind == "entry"])
-            one_time.append(
-                OneTimeEvidence(
-                    requirement_id=result.id,
-                    label=result.label,
-                    applies=result.applies,
-                    met=result.met,
-                    entries=tuple(
-                        met_entries[m.id]
-                        for m in met_by
-                        if m.kind == "entry" and m.id in met_entries
-                    ),
-                    attestations=tuple(
-                        by_id[m.id] for m in met_by if m.kind == "attestation" and m.id in by_id
-                    ),
-                )
+    profile = require_profile(s)
+    rules = rules_for(profile)
+    renewal = renewal_status(profile, today, rules.renewal)
+    attestations = tuple(reads.list_attestations(s))
+    by_id = {a.id: a for a in attestations}
+    cycles: list[ReportCycle] = []
+    windows = [("current", renewal.current), ("previous", renewal.previous)]
+    for label, window in windows:
+        if window is None:
+            continue
+        ev = evaluate_cycle(s, rules, profile, window)
+        entries = EntryStream(
+            reads.count_entries(s, start=window.start, end=window.end),
+            partial(reads.iter_entries, s, start=window.start, end=window.end),
+        )
+        dated = tuple(a for a in attestations if window.contains(a.date))
+        cycles.append(ReportCycle(label, window, ev, entries, dated))
+    one_time: list[OneTimeEvidence] = []
+    for result in cycles[0].evaluation.requirements:
+        if result.scope != "one-time":
+            continue
+        met_by = result.met_by or ()
+        met_entries = reads.get_entries(s, [m.id for m in met_by if m.kind == "entry"])
+        one_time.append(
+            OneTimeEvidence(
+                requirement_id=result.id,
+                label=result.label,
+                applies=result.applies,
+                met=result.met,
+                entries=tuple(
+                    met_entries[m.id] for m in met_by if m.kind == "entry" and m.id in met_entries
+                ),
+                attestations=tuple(
+                    by_id[m.id] for m in met_by if m.kind == "attestation" and m.id in by_id
+                ),
             )
+        )
     report = AuditReport(
         profile=profile,
         board_name=rules.name,
@@ -104,9 +120,11 @@ def build_report(ctx: Context, today: date) -> tuple[AuditReport, list[Certifica
         attestations=attestations,
         board=profile.board,
     )
-    shown: list[Entry | Attestation] = [e for c in cycles for e in c.entries]
-    for ot in one_time:
-        shown += [*ot.entries, *ot.attestations]
+    shown: Iterator[Entry | Attestation] = chain(
+        (e for c in cycles for e in c.entries),
+        (e for ot in one_time for e in ot.entries),
+        (a for ot in one_time for a in ot.attestations),
+    )
     wanted: dict[str, str | None] = {}
     for item in shown:
         if item.certificate_sha256:
@@ -130,9 +148,14 @@ def csv_bytes(report: AuditReport) -> bytes:
 
     buf = io.StringIO(newline="")
     buf.write(BOM)
-    rows = list(_cycle_of(report))
-    labels = {id(e): label for label, e in rows}
-    write_csv(buf, [e for _, e in rows], lambda e: labels[id(e)])
+    label = ""
+
+    def entries() -> Iterator[Entry]:
+        nonlocal label
+        for label, e in _cycle_of(report):  # noqa: B007 - read by cycle_of below
+            yield e
+
+    write_csv(buf, entries(), lambda e: label)
     return buf.getvalue().encode("utf-8")
 
 
@@ -356,7 +379,21 @@ def audit_export(
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not known; accepted: pdf, csv.")
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
-    report, certificates = build_report(ctx, today)
+    with open_report(ctx, today) as (report, certificates):
+        return _write_export(ctx, report, certificates, target, fmt, bundle, force, warn)
+
+
+def _write_export(
+    ctx: Context,
+    report: AuditReport,
+    certificates: list[Certificate],
+    target: Path | None,
+    fmt: str,
+    bundle: bool,
+    force: bool,
+    warn: Callable[[str], None] | None,
+) -> Path:
+    today = report.as_of
     base = f"cmelog-audit-{safe_name(report.profile.license)}-{today.isoformat()}"
     default_name = f"{base}.{'zip' if bundle else fmt}"
     if target is None:

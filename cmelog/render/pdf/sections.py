@@ -441,8 +441,8 @@ def _entry_row(b: RowBuilder, entry: Entry, outcome: EntryOutcome | None, *, sha
         if entry.provider
         else [(FONT, BODY_SIZE, MUTED, "\u2013")]
     )
-    if outcome is None:
-        counted: list[CellLine] = [(FONT, BODY_SIZE, MUTED, "\u2013")]
+    if outcome is None:  # a plain activity: no cap touches it, it counts in full
+        counted: list[CellLine] = b.one(6, format_credits(entry.credits))
     else:
         counted = b.one(
             6,
