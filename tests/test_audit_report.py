@@ -121,3 +121,26 @@ def test_undrawable_names_the_entry_and_the_characters() -> None:
     assert found[0].characters == ("超", "音", "波")
     message = found[0].message("?")
     assert "U+8D85" in message and 'entry 12 "Ultrasound 超音波"' in message
+
+
+def test_entry_stream_reads_sequential_slices_in_one_pass() -> None:
+    from cmelog.domain.report import EntryStream
+
+    stored = [entry(i) for i in range(1, 251)]
+    passes: list[int] = []
+
+    def load() -> Any:
+        passes.append(1)
+        yield from stored
+
+    stream = EntryStream(len(stored), load)
+    assert len(stream) == 250 and bool(stream)
+    got = [e.id for k in range(0, 250, 80) for e in stream[k : k + 80]]
+    assert got == list(range(1, 251))
+    assert len(passes) == 1  # the chunks of a table continue one pass
+    assert [e.id for e in stream] == got  # a full pass (subtotals) starts another
+    assert stream[5].id == 6 and stream[-1].id == 250
+    assert [e.id for e in stream[10:13]] == [11, 12, 13]
+    cycle = ReportCycle("current", WINDOW, Evaluation(WINDOW, (req(),)), stream)
+    (one, two) = cycle.subtotals()
+    assert (one.entries, one.claimed, one.counted) == (250, 25000, 25000)  # no outcome: in full

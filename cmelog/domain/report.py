@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import chain, islice
 from typing import overload
 
@@ -231,7 +232,16 @@ class Undrawable:
         )
 
 
-def _texts(report: AuditReport) -> Iterator[tuple[str, tuple[str | None, ...]]]:
+def _entry_where(e: Entry) -> str:
+    title = " ".join(e.title.split())
+    if len(title) > 60:
+        title = title[:59] + "\u2026"
+    return f'entry {e.id} "{title}"'
+
+
+def _texts(
+    report: AuditReport,
+) -> Iterator[tuple[str | Callable[[], str], tuple[str | None, ...]]]:
     p = report.profile
     yield "the physician's name", (p.name,)
     yield "the license number", (p.license,)
@@ -245,11 +255,8 @@ def _texts(report: AuditReport) -> Iterator[tuple[str, tuple[str | None, ...]]]:
         if e.id in seen:
             continue
         seen.add(e.id)
-        title = " ".join(e.title.split())
-        if len(title) > 60:
-            title = title[:59] + "\u2026"
         yield (
-            f'entry {e.id} "{title}"',
+            partial(_entry_where, e),
             (e.title, e.provider, e.certificate_name, e.kind, *e.topics),
         )
     for a in report.attestations:
@@ -264,14 +271,19 @@ def undrawable(report: AuditReport, can_draw: Callable[[str], bool]) -> list[Und
 
     Whitespace and control characters are not reported (the PDF shows them as spaces)."""
     out: list[Undrawable] = []
+    fine: set[str] = set()  # characters known drawable: most texts are checked at C speed
     for where, texts in _texts(report):
         bad: dict[str, None] = {}
         for text in texts:
-            for ch in text or "":
-                if ch.isspace() or ord(ch) < 32 or 127 <= ord(ch) < 160:
+            if not text or fine.issuperset(text):
+                continue
+            for ch in text:
+                if ch in fine:
                     continue
-                if not can_draw(ch):
+                if ch.isspace() or ord(ch) < 32 or 127 <= ord(ch) < 160 or can_draw(ch):
+                    fine.add(ch)
+                else:
                     bad[ch] = None
         if bad:
-            out.append(Undrawable(where, tuple(bad)))
+            out.append(Undrawable(where() if callable(where) else where, tuple(bad)))
     return out

@@ -17,7 +17,7 @@ from datetime import date
 from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, Protocol, TextIO
 
 from cmelog import __version__
 from cmelog.domain.dates import parse_date
@@ -142,39 +142,93 @@ def _cycle_of(report: AuditReport) -> Iterator[tuple[str, Entry]]:
             yield c.label, e
 
 
-def csv_bytes(report: AuditReport) -> bytes:
-    """The audit CSV file: a UTF-8 BOM, then the entry CSV of the two cycles."""
-    from cmelog.render.csvout import BOM, write_csv
+class Sink(Protocol):
+    """Where bytes are written: a file, a zip member, a hashing pass-through."""
 
-    buf = io.StringIO(newline="")
-    buf.write(BOM)
+    def write(self, data: bytes, /) -> int: ...
+
+
+class _Hashing(io.RawIOBase):
+    """Passes bytes on to `dest`, keeping their SHA-256 and count."""
+
+    def __init__(self, dest: IO[bytes]) -> None:
+        super().__init__()
+        self.dest = dest
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        data = bytes(b)
+        self.digest.update(data)
+        self.dest.write(data)
+        self.size += len(data)
+        return len(data)
+
+
+@contextmanager
+def _text_file(dest: Sink) -> Iterator[TextIO]:
+    """A UTF-8 text stream onto `dest` starting with the BOM (Excel reads the file as UTF-8
+    only then), written through as it goes: the CSV of 100k entries is never held whole."""
+    from cmelog.render.csvout import BOM
+
+    buffered = io.BufferedWriter(_Unclosable(dest), 1 << 16)
+    text = io.TextIOWrapper(buffered, encoding="utf-8", newline="")
+    text.write(BOM)
+    yield text
+    text.flush()
+    text.detach()
+    buffered.flush()
+
+
+class _Unclosable(io.RawIOBase):
+    def __init__(self, dest: Sink) -> None:
+        super().__init__()
+        self.dest = dest
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        self.dest.write(bytes(b))
+        return len(b)
+
+
+def write_entries_csv(dest: Sink, report: AuditReport) -> None:
+    """The audit CSV file: a UTF-8 BOM, then the entry CSV of the two cycles."""
+    from cmelog.render.csvout import write_csv
+
     label = ""
 
     def entries() -> Iterator[Entry]:
         nonlocal label
-        for label, e in _cycle_of(report):  # noqa: B007 - read by cycle_of below
+        for label, e in _cycle_of(report):  # noqa: B007 - read by the cycle_of callback
             yield e
 
-    write_csv(buf, entries(), lambda e: label)
-    return buf.getvalue().encode("utf-8")
+    with _text_file(dest) as out:
+        write_csv(out, entries(), lambda e: label)
 
 
-def attestations_csv_bytes(report: AuditReport) -> bytes:
-    from cmelog.render.csvout import BOM, write_attestations
+def write_attestations_csv(dest: Sink, report: AuditReport) -> None:
+    from cmelog.render.csvout import write_attestations
 
-    buf = io.StringIO(newline="")
-    buf.write(BOM)
-    write_attestations(buf, report.attestations)
-    return buf.getvalue().encode("utf-8")
+    with _text_file(dest) as out:
+        write_attestations(out, report.attestations)
 
 
-def summary_csv_bytes(report: AuditReport) -> bytes:
-    from cmelog.render.csvout import BOM, write_summary
+def write_summary_csv(dest: Sink, report: AuditReport) -> None:
+    from cmelog.render.csvout import write_summary
 
-    buf = io.StringIO(newline="")
-    buf.write(BOM)
-    write_summary(buf, report)
-    return buf.getvalue().encode("utf-8")
+    with _text_file(dest) as out:
+        write_summary(out, report)
+
+
+def csv_bytes(report: AuditReport) -> bytes:
+    buf = io.BytesIO()
+    write_entries_csv(buf, report)
+    return buf.getvalue()
 
 
 @contextmanager
@@ -293,9 +347,22 @@ def write_bundle(
             )
 
         add(f"{base}.pdf", pdf_bytes(report), "pdf")
-        add(f"{base}.csv", csv_bytes(report), "entries")
-        add("attestations.csv", attestations_csv_bytes(report), "attestations")
-        add("summary.csv", summary_csv_bytes(report), "summary")
+        for name, role, writer in (
+            (f"{base}.csv", "entries", write_entries_csv),
+            ("attestations.csv", "attestations", write_attestations_csv),
+            ("summary.csv", "summary", write_summary_csv),
+        ):
+            with zf.open(info(name, zipfile.ZIP_DEFLATED), "w", force_zip64=True) as member:
+                hashing = _Hashing(member)
+                writer(hashing, report)
+            files.append(
+                {
+                    "path": name,
+                    "role": role,
+                    "sha256": hashing.digest.hexdigest(),
+                    "bytes": hashing.size,
+                }
+            )
         for name, cert in certificate_members(certificates):
             # stored, not deflated: certificates are PDFs and images, compressed already
             with zf.open(info(name, zipfile.ZIP_STORED), "w", force_zip64=True) as dest:
@@ -412,6 +479,6 @@ def _write_export(
         elif fmt == "pdf":
             fh.write(pdf_bytes(report))
         else:
-            fh.write(csv_bytes(report))
+            write_entries_csv(fh, report)
 
     return atomic_write(path, write, force=force, protect=ctx.logbook().path)
