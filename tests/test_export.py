@@ -149,7 +149,8 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 def csv_rows(data: bytes) -> list[dict[str, str]]:
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    assert data.startswith("\ufeff".encode())  # an audit CSV file starts with a UTF-8 BOM
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
     header = next(reader)
     assert header == CSV_COLUMNS
     return [dict(zip(header, row, strict=True)) for row in reader]
@@ -189,7 +190,8 @@ def test_pdf_holds_profile_cycles_entries_one_time_and_page_numbers(
         assert f"Page {number} of {len(pages)}" in page
         assert f"cmelog {__version__}" in page and f"as of {AS_OF}" in page
 
-    # entries of both cycles: dates, title, provider, category, credits, topics, cert prefix
+    # entries of both cycles: dates, title, provider, category, credits, topics, certificate
+    # (its original file name, which may wrap in its column)
     for title in (T_OPIOID, T_SPAN, T_REGS):
         assert title in text
     assert "2025-01-10" in text
@@ -197,8 +199,8 @@ def test_pdf_holds_profile_cycles_entries_one_time_and_page_numbers(
     assert "2023-03-01" in text
     assert "Massachusetts Medical Society" in flat  # wrapped in its narrow column
     assert "BORIM" in text
-    assert audit_logbook.hash("opioid")[:12] in text
-    assert audit_logbook.hash("regs")[:12] in text
+    assert "opioid cert.pdf" in flat and "regs.png" in flat
+    assert audit_logbook.hash("opioid")[:12] not in text
     assert "Opioids / pain mgmt" in text or "opioids-pain-management" in text
     # totals: current cycle 3 + 1.5 credits in 2 entries; previous cycle 2 in 1 entry
     assert "Totals (2 entries)" in text
@@ -214,14 +216,14 @@ def test_pdf_holds_profile_cycles_entries_one_time_and_page_numbers(
     # entries outside both cycles are left out, one-time evidence appears in its section
     assert T_OLD not in text
     assert T_FUTURE not in text
-    assert audit_logbook.hash("old")[:12] not in text
-    assert audit_logbook.hash("future")[:12] not in text
+    assert "old.txt" not in text
+    assert "future.pdf" not in text
     one_time_at = text.index("One-time requirements")
     assert T_ANCIENT_EOL in text[one_time_at:]
     assert T_ANCIENT_EOL not in text[:one_time_at]
     assert "2019-03-01" in text[one_time_at:]
     assert "Hospice Society" in text[one_time_at:]
-    assert audit_logbook.hash("eol")[:12] in text[one_time_at:]
+    assert "eol.pdf" in text[one_time_at:]
     # the attestation with its date and how
     assert "2015-01-01" in text[one_time_at:]
     assert "meaningful use participation" in text[one_time_at:]
@@ -230,8 +232,8 @@ def test_pdf_holds_profile_cycles_entries_one_time_and_page_numbers(
 def test_pdf_cycle_sections_hold_their_own_entries(audit_logbook: Logbook, jane: Cli) -> None:
     pages = pdf_pages(export(jane, "--output", "audit.pdf"))
     text = "\n".join(pages)
-    current_at = text.index(f"Current cycle {CURRENT_WINDOW}\n Requirement")
-    previous_at = text.index(f"Previous cycle {PREVIOUS_WINDOW}\n Requirement")
+    current_at = text.index(f"Current cycle {CURRENT_WINDOW}\nCategory 1")
+    previous_at = text.index(f"Previous cycle {PREVIOUS_WINDOW}\nJudged")
     one_time_at = text.index("One-time requirements")
     assert current_at < previous_at < one_time_at
     current = text[current_at:previous_at]
@@ -389,9 +391,14 @@ def test_bundle_holds_pdf_csv_certificates_and_checksums(
     expected = {audit_logbook.hash(r) for r in ("opioid", "regs", "eol", "ehr")}
     assert cert_contents == expected
     assert len([n for n in names if n.startswith("certificates/")]) == 4
-    for name in names:
-        if name.startswith("certificates/"):
-            assert sha(members[name])[:12] in name
+    # each certificate under its original file name
+    certificate_names = {n for n in names if n.startswith("certificates/")}
+    assert certificate_names == {
+        "certificates/opioid cert.pdf",
+        "certificates/regs.png",
+        "certificates/eol.pdf",
+        "certificates/ehr-evidence.pdf",
+    }
 
     # the PDF and CSV in the bundle are those of a plain export
     assert members[f"{base}.pdf"] == export(jane, "-o", str(tmp_path / "p.pdf")).read_bytes()
@@ -440,7 +447,7 @@ def test_bundle_refuses_when_a_certificate_is_missing(
 ) -> None:  # fmt: skip
     monkeypatch.chdir(tmp_path)
     missing = audit_logbook.hash("regs")
-    (db_path.parent / "certificates" / missing).unlink()
+    (db_path.parent / "certificates" / f"{missing}.png").unlink()
     before = listing(tmp_path)
     result = jane("audit-export", "--bundle", "--as-of", AS_OF)
     assert result.exit_code == 1
@@ -483,7 +490,7 @@ def test_output_ending_in_csv_means_csv_unless_a_format_is_given(
 ) -> None:
     implied = jane("audit-export", "--as-of", AS_OF, "-o", str(tmp_path / "x.csv"))
     assert implied.exit_code == 0, implied.stderr
-    assert (tmp_path / "x.csv").read_text(encoding="utf-8").startswith("cycle,id,date,")
+    assert (tmp_path / "x.csv").read_text(encoding="utf-8").startswith("\ufeffcycle,id,date,")
     explicit = jane(
         "audit-export", "--as-of", AS_OF, "--format", "pdf", "-o", str(tmp_path / "y.csv")
     )
@@ -541,7 +548,7 @@ def test_failure_while_writing_keeps_the_old_file_and_leaves_no_temporary(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
-    result = jane("audit-export", "--as-of", AS_OF, "-o", str(target))
+    result = jane("audit-export", "--as-of", AS_OF, "-o", str(target), "--force")
     assert result.exit_code == 1
     assert "No space left on device" in result.stderr
     assert result.stdout == ""
@@ -634,8 +641,8 @@ def test_pdf_shows_claimed_against_counted_and_one_time_evidence_of_any_date(
             "add", "Article two", "--date", "2025-03-01", "--kind", "article", "--provider", "JAMA"
         )
     )
-    # implicit bias met by an entry dated after the current cycle
-    ok(jane("add", "Bias training", "--date", "2027-01-05", "--category", "1", "--credits", "2",
+    # implicit bias met by an entry dated before both cycles
+    ok(jane("add", "Bias training", "--date", "2019-01-05", "--category", "1", "--credits", "2",
             "--provider", "P", "--topic", "implicit-bias", "--certificate", str(cert)))  # fmt: skip
     text = "\n".join(pdf_pages(export(jane, "-o", str(tmp_path / "caps.pdf"))))
     flat = " ".join(text.split())
@@ -644,7 +651,7 @@ def test_pdf_shows_claimed_against_counted_and_one_time_evidence_of_any_date(
     assert "10.00 0.00" in flat  # the capped article: claimed 10, counted 0
     assert "calendar year" in flat  # the cap is named
     one_time = text[text.index("One-time requirements") :]
-    assert "Bias training" in one_time and "2027-01-05" in one_time
+    assert "Bias training" in one_time and "2019-01-05" in one_time
     assert "Bias training" not in text[: text.index("One-time requirements")]
     # its certificate goes into the bundle even though the entry is outside both cycles
     bundle = export(jane, "--bundle", "-o", str(tmp_path / "caps.zip"))

@@ -4,69 +4,111 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
+import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from itertools import chain
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO, Protocol, TextIO
 
 from cmelog import __version__
 from cmelog.domain.dates import parse_date
-from cmelog.domain.model import Entry, Evaluation
+from cmelog.domain.model import Attestation, CycleWindow, Entry, Evaluation, Profile
 from cmelog.domain.report import AuditReport, OneTimeEvidence, ReportCycle
-from cmelog.errors import UsageError
+from cmelog.domain.rules import Rules
+from cmelog.errors import CmelogError, UsageError
 from cmelog.services.context import Context, require_profile, rules_for
 from cmelog.services.files import atomic_write
 
 FORMATS = ("pdf", "csv")
 PROGRESS_THRESHOLD = 2000  # entries: below this an export is quick enough to need no bar
+MANIFEST_SCHEMA = 1  # manifest.json "schema_version"; raised when a key changes meaning
+COPY_CHUNK = 1 << 20  # certificates are streamed into the zip a MiB at a time
 
 
-def build_report(ctx: Context, today: date) -> tuple[AuditReport, list[Path]]:
-    """The report, and the certificate files of every entry and attestation it shows."""
-    from cmelog.domain.cycles import renewal_status
+@dataclass(frozen=True)
+class Certificate:
+    """A certificate file the bundle carries: its stored SHA-256 and original file name."""
+
+    sha256: str
+    name: str | None
+    path: Path
+
+
+def evaluate_cycle(s: Any, rules: Rules, profile: Profile, window: CycleWindow) -> Evaluation:
+    """One cycle judged as of its own renewal date (window.end): the ONE place the export asks
+    for an evaluation, so the lead can point it at services/status's as-of-its-end function.
+
+    Plain activities are summed in SQL (detail=False: the same figures as per entry, a property
+    test holds status to that), so a 100k-entry logbook is not loaded twice; their entries
+    have no outcome in `outcomes` and count in full (the report object says so)."""
     from cmelog.services.status import evaluate_window
+
+    return evaluate_window(s, rules, profile, window, detail=False)
+
+
+@contextmanager
+def open_report(ctx: Context, today: date) -> Iterator[tuple[AuditReport, list[Certificate]]]:
+    """The report, and the certificate files of every entry and attestation it shows, valid
+    inside the block: the cycles' entries are read from one read transaction as they are
+    written out (a consistent view, and never all of them in memory)."""
+    with ctx.logbook().reader() as s:
+        yield build_report(ctx, s, today)
+
+
+def build_report(ctx: Context, s: Any, today: date) -> tuple[AuditReport, list[Certificate]]:
+    """The report read through the open reader `s` (its entries stream from `s`)."""
+    from cmelog.domain.cycles import renewal_status
+    from cmelog.domain.report import EntryStream
+    from cmelog.services.certificates import certificate_file
     from cmelog.storage import reads
 
     logbook = ctx.logbook()
-    with logbook.reader() as s:
-        profile = require_profile(s)
-        rules = rules_for(profile)
-        renewal = renewal_status(profile, today, rules.renewal)
-        cycles: list[ReportCycle] = []
-        evaluations: list[Evaluation] = []
-        windows = [("current", renewal.current), ("previous", renewal.previous)]
-        for label, window in windows:
-            if window is None:
-                continue
-            ev = evaluate_window(s, rules, profile, window, detail=True)
-            entries = reads.list_entries(s, start=window.start, end=window.end)
-            cycles.append(ReportCycle(label, window, ev, tuple(entries)))
-            evaluations.append(ev)
-        attestations = {a.id: a for a in reads.list_attestations(s)}
-        one_time: list[OneTimeEvidence] = []
-        current_ev = evaluations[0]
-        for result in current_ev.requirements:
-            if result.scope != "one-time":
-                continue
-            met_by = result.met_by or ()
-            entries_met = [reads.get_entry(s, m.id) for m in met_by if m.kind == "entry"]
-            one_time.append(
-                OneTimeEvidence(
-                    requirement_id=result.id,
-                    label=result.label,
-                    applies=result.applies,
-                    met=result.met,
-                    entries=tuple(e for e in entries_met if e is not None),
-                    attestations=tuple(
-                        attestations[m.id] for m in met_by if m.kind == "attestation"
-                    ),
-                )
+    profile = require_profile(s)
+    rules = rules_for(profile)
+    renewal = renewal_status(profile, today, rules.renewal)
+    attestations = tuple(reads.list_attestations(s))
+    by_id = {a.id: a for a in attestations}
+    cycles: list[ReportCycle] = []
+    windows = [("current", renewal.current), ("previous", renewal.previous)]
+    for label, window in windows:
+        if window is None:
+            continue
+        ev = evaluate_cycle(s, rules, profile, window)
+        entries = EntryStream(
+            reads.count_entries(s, start=window.start, end=window.end),
+            partial(reads.iter_entries, s, start=window.start, end=window.end),
+        )
+        dated = tuple(a for a in attestations if window.contains(a.date))
+        cycles.append(ReportCycle(label, window, ev, entries, dated))
+    one_time: list[OneTimeEvidence] = []
+    for result in cycles[0].evaluation.requirements:
+        if result.scope != "one-time":
+            continue
+        met_by = result.met_by or ()
+        met_entries = reads.get_entries(s, [m.id for m in met_by if m.kind == "entry"])
+        one_time.append(
+            OneTimeEvidence(
+                requirement_id=result.id,
+                label=result.label,
+                applies=result.applies,
+                met=result.met,
+                entries=tuple(
+                    met_entries[m.id] for m in met_by if m.kind == "entry" and m.id in met_entries
+                ),
+                attestations=tuple(
+                    by_id[m.id] for m in met_by if m.kind == "attestation" and m.id in by_id
+                ),
             )
+        )
     report = AuditReport(
         profile=profile,
         board_name=rules.name,
@@ -75,32 +117,123 @@ def build_report(ctx: Context, today: date) -> tuple[AuditReport, list[Path]]:
         renewal=renewal,
         cycles=tuple(cycles),
         one_time=tuple(one_time),
+        attestations=attestations,
+        board=profile.board,
     )
-    hashes: list[str] = []
-    for c in cycles:
-        hashes += [e.certificate_sha256 for e in c.entries if e.certificate_sha256]
-    for ot in one_time:
-        hashes += [e.certificate_sha256 for e in ot.entries if e.certificate_sha256]
-        hashes += [a.certificate_sha256 for a in ot.attestations if a.certificate_sha256]
-    files = [logbook.certificates / h for h in dict.fromkeys(hashes)]
-    return report, files
+    shown: Iterator[Entry | Attestation] = chain(
+        (e for c in cycles for e in c.entries),
+        (e for ot in one_time for e in ot.entries),
+        (a for ot in one_time for a in ot.attestations),
+    )
+    wanted: dict[str, str | None] = {}
+    for item in shown:
+        if item.certificate_sha256:
+            wanted.setdefault(item.certificate_sha256, item.certificate_name)
+    folder = logbook.certificates
+    certificates = [
+        Certificate(sha, name, certificate_file(folder, sha, name)) for sha, name in wanted.items()
+    ]
+    return report, certificates
+
+
+def _cycle_of(report: AuditReport) -> Iterator[tuple[str, Entry]]:
+    for c in report.cycles:
+        for e in c.entries:
+            yield c.label, e
+
+
+class Sink(Protocol):
+    """Where bytes are written: a file, a zip member, a hashing pass-through."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+
+class _Hashing(io.RawIOBase):
+    """Passes bytes on to `dest`, keeping their SHA-256 and count."""
+
+    def __init__(self, dest: IO[bytes]) -> None:
+        super().__init__()
+        self.dest = dest
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        data = bytes(b)
+        self.digest.update(data)
+        self.dest.write(data)
+        self.size += len(data)
+        return len(data)
+
+
+@contextmanager
+def _text_file(dest: Sink) -> Iterator[TextIO]:
+    """A UTF-8 text stream onto `dest` starting with the BOM (Excel reads the file as UTF-8
+    only then), written through as it goes: the CSV of 100k entries is never held whole."""
+    from cmelog.render.csvout import BOM
+
+    buffered = io.BufferedWriter(_Unclosable(dest), 1 << 16)
+    text = io.TextIOWrapper(buffered, encoding="utf-8", newline="")
+    text.write(BOM)
+    yield text
+    text.flush()
+    text.detach()
+    buffered.flush()
+
+
+class _Unclosable(io.RawIOBase):
+    def __init__(self, dest: Sink) -> None:
+        super().__init__()
+        self.dest = dest
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        self.dest.write(bytes(b))
+        return len(b)
+
+
+def write_entries_csv(dest: Sink, report: AuditReport) -> None:
+    """The audit CSV file: a UTF-8 BOM, then the entry CSV of the two cycles."""
+    from cmelog.render.csvout import write_csv
+
+    label = ""
+
+    def entries() -> Iterator[Entry]:
+        nonlocal label
+        for label, e in _cycle_of(report):  # noqa: B007 - read by the cycle_of callback
+            yield e
+
+    with _text_file(dest) as out:
+        write_csv(out, entries(), lambda e: label)
+
+
+def write_attestations_csv(dest: Sink, report: AuditReport) -> None:
+    from cmelog.render.csvout import write_attestations
+
+    with _text_file(dest) as out:
+        write_attestations(out, report.attestations)
+
+
+def write_summary_csv(dest: Sink, report: AuditReport) -> None:
+    from cmelog.render.csvout import write_summary
+
+    with _text_file(dest) as out:
+        write_summary(out, report)
 
 
 def csv_bytes(report: AuditReport) -> bytes:
-    from cmelog.render.csvout import write_csv
-
-    buf = io.StringIO(newline="")
-    rows: list[tuple[str, Entry]] = [(c.label, e) for c in report.cycles for e in c.entries]
-    labels = {id(e): label for label, e in rows}
-    write_csv(buf, [e for _, e in rows], lambda e: labels[id(e)])
-    return buf.getvalue().encode("utf-8")
+    buf = io.BytesIO()
+    write_entries_csv(buf, report)
+    return buf.getvalue()
 
 
 @contextmanager
 def progress_bar(total: int, what: str) -> Iterator[Callable[[int], None] | None]:
     """A Rich progress bar on stderr when it is a terminal and the job is large."""
-    import sys
-
     if total < PROGRESS_THRESHOLD or not sys.stderr.isatty():
         yield None
         return
@@ -111,6 +244,13 @@ def progress_bar(total: int, what: str) -> Iterator[Callable[[int], None] | None
     with Progress(console=console(stderr=True), transient=True) as bar:
         task = bar.add_task(what, total=total)
         yield lambda n: bar.update(task, completed=n)
+
+
+def undrawable_warnings(report: AuditReport) -> list[str]:
+    """One sentence per text holding characters the PDF font cannot draw (for stderr)."""
+    from cmelog.render.pdf import REPLACEMENT, undrawable_characters
+
+    return [u.message(REPLACEMENT) for u in undrawable_characters(report)]
 
 
 def pdf_bytes(report: AuditReport) -> bytes:
@@ -127,6 +267,31 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "license"
 
 
+def member_name(name: str | None, fallback: str) -> str:
+    """A certificate's original file name made safe as one zip member name (no folders, no
+    control characters, nothing sha256sum would escape)."""
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f/\\:]+", "-", name or "").strip(" .-")
+    return text[:120] or fallback
+
+
+def certificate_members(certificates: list[Certificate]) -> list[tuple[str, Certificate]]:
+    """`certificates/<original file name>`, a name used twice getting its SHA-256 prefix."""
+    out: list[tuple[str, Certificate]] = []
+    used: set[str] = set()
+    for cert in certificates:
+        name = member_name(cert.name, f"{cert.sha256[:12]}{cert.path.suffix}")
+        if name.lower() in used:
+            stem, dot, ext = name.rpartition(".")
+            name = (
+                f"{stem} ({cert.sha256[:12]}).{ext}"
+                if dot and stem
+                else f"{name} ({cert.sha256[:12]})"
+            )
+        used.add(name.lower())
+        out.append((f"certificates/{name}", cert))
+    return out
+
+
 def _zip_time() -> tuple[int, int, int, int, int, int]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -135,58 +300,144 @@ def _zip_time() -> tuple[int, int, int, int, int, int]:
     return (1980, 1, 1, 0, 0, 0)
 
 
-def bundle_bytes(report: AuditReport, base: str, certificates: list[Path]) -> bytes:
-    from cmelog.errors import CmelogError
+def _stream_certificate(cert: Certificate, dest: IO[bytes]) -> tuple[str, int]:
+    """Copy the stored file into `dest` a chunk at a time; its SHA-256 and size."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        src = cert.path.open("rb")
+    except OSError:
+        raise CmelogError(
+            f"The certificate {cert.sha256} ({cert.name or 'no name'}) is missing from "
+            f"{cert.path.parent}; restore it from a backup, then export again."
+        ) from None
+    with src:
+        for chunk in iter(lambda: src.read(COPY_CHUNK), b""):
+            digest.update(chunk)
+            dest.write(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
 
-    members: list[tuple[str, bytes]] = [
-        (f"{base}.pdf", pdf_bytes(report)),
-        (f"{base}.csv", csv_bytes(report)),
-    ]
-    names = _certificate_names(report)
-    for path in certificates:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise CmelogError(
-                f"The certificate {path.name} is missing from {path.parent}; restore it from a "
-                "backup, then export again."
-            ) from None
-        members.append(
-            (f"certificates/{path.name[:12]}-{names.get(path.name, 'certificate')}", data)
-        )
-    sums = "".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in members)
-    members.append(("SHA256SUMS", sums.encode("utf-8")))
-    buf = io.BytesIO()
+
+def write_bundle(
+    fh: BinaryIO, report: AuditReport, base: str, certificates: list[Certificate]
+) -> None:
+    """The zip: PDF, CSV, attestations.csv, summary.csv, the certificates (streamed from disk,
+    never whole in memory), manifest.json and SHA256SUMS listing every other member."""
     stamp = _zip_time()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
-    return buf.getvalue()
+    files: list[dict[str, Any]] = []
+
+    def info(name: str, compress: int) -> zipfile.ZipInfo:
+        i = zipfile.ZipInfo(name, date_time=stamp)
+        i.compress_type = compress
+        i.external_attr = 0o600 << 16
+        return i
+
+    with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+
+        def add(name: str, data: bytes, role: str) -> None:
+            zf.writestr(info(name, zipfile.ZIP_DEFLATED), data)
+            files.append(
+                {
+                    "path": name,
+                    "role": role,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "bytes": len(data),
+                }
+            )
+
+        add(f"{base}.pdf", pdf_bytes(report), "pdf")
+        for name, role, writer in (
+            (f"{base}.csv", "entries", write_entries_csv),
+            ("attestations.csv", "attestations", write_attestations_csv),
+            ("summary.csv", "summary", write_summary_csv),
+        ):
+            with zf.open(info(name, zipfile.ZIP_DEFLATED), "w", force_zip64=True) as member:
+                hashing = _Hashing(member)
+                writer(hashing, report)
+            files.append(
+                {
+                    "path": name,
+                    "role": role,
+                    "sha256": hashing.digest.hexdigest(),
+                    "bytes": hashing.size,
+                }
+            )
+        for name, cert in certificate_members(certificates):
+            # stored, not deflated: certificates are PDFs and images, compressed already
+            with zf.open(info(name, zipfile.ZIP_STORED), "w", force_zip64=True) as dest:
+                sha, size = _stream_certificate(cert, dest)
+            if sha != cert.sha256:
+                raise CmelogError(
+                    f"The certificate file {cert.path} no longer matches its SHA-256 "
+                    f"{cert.sha256}; run cmelog check, then export again."
+                )
+            files.append(
+                {
+                    "path": name,
+                    "role": "certificate",
+                    "sha256": sha,
+                    "bytes": size,
+                    "original_name": cert.name,
+                }
+            )
+        manifest = json.dumps(manifest_of(report, files), indent=2, ensure_ascii=False) + "\n"
+        add("manifest.json", manifest.encode("utf-8"), "manifest")
+        sums = "".join(f"{f['sha256']}  {f['path']}\n" for f in files)
+        zf.writestr(info("SHA256SUMS", zipfile.ZIP_DEFLATED), sums.encode("utf-8"))
 
 
-def _certificate_names(report: AuditReport) -> dict[str, str]:
-    names: dict[str, str] = {}
-    entries = [e for c in report.cycles for e in c.entries]
-    entries += [e for ot in report.one_time for e in ot.entries]
-    for e in entries:
-        if e.certificate_sha256 and e.certificate_name:
-            names.setdefault(e.certificate_sha256, safe_name(e.certificate_name))
-    for ot in report.one_time:
-        for a in ot.attestations:
-            if a.certificate_sha256 and a.certificate_name:
-                names.setdefault(a.certificate_sha256, safe_name(a.certificate_name))
-    return names
+def manifest_of(report: AuditReport, files: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the bundle is, for a program reading it: versioned by `schema_version`."""
+    from cmelog.domain.report import cycle_states
+
+    p = report.profile
+    return {
+        "schema": "cmelog-audit-bundle",
+        "schema_version": MANIFEST_SCHEMA,
+        "cmelog_version": report.version,
+        "as_of": report.as_of.isoformat(),
+        "physician": {"name": p.name},
+        "license": {
+            "board": report.board,
+            "number": p.license,
+            "expires": p.license_expires.isoformat() if p.license_expires else None,
+            "issued": p.license_issued.isoformat() if p.license_issued else None,
+        },
+        "board": {"code": report.board, "name": report.board_name},
+        "renewal_date": report.renewal.renewal_date.isoformat(),
+        "renewal_date_source": report.renewal.source,
+        "cycles": [
+            {
+                "cycle": c.label,
+                "start": c.window.start.isoformat(),
+                "end": c.window.end.isoformat(),
+                "entries": len(c.entries),
+                "complete": all(
+                    s.status in ("met", "met by attestation", "does not apply")
+                    for s in cycle_states(report, c)
+                ),
+            }
+            for c in report.cycles
+        ],
+        "files": files,
+    }
 
 
 def audit_export(
-    ctx: Context, *, fmt: str | None, output: str | None, as_of: str | None, bundle: bool
+    ctx: Context,
+    *,
+    fmt: str | None,
+    output: str | None,
+    as_of: str | None,
+    bundle: bool,
+    force: bool = False,
+    warn: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the export; the format defaults to pdf, or to csv for an --output ending in .csv.
 
-    An --output that is an existing folder receives the default file name.
+    An --output that is an existing folder receives the default file name. `warn` receives one
+    sentence per text the PDF cannot fully draw.
     """
     target = Path(output).expanduser() if output else None
     if fmt is None:
@@ -195,7 +446,21 @@ def audit_export(
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not known; accepted: pdf, csv.")
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
-    report, certificates = build_report(ctx, today)
+    with open_report(ctx, today) as (report, certificates):
+        return _write_export(ctx, report, certificates, target, fmt, bundle, force, warn)
+
+
+def _write_export(
+    ctx: Context,
+    report: AuditReport,
+    certificates: list[Certificate],
+    target: Path | None,
+    fmt: str,
+    bundle: bool,
+    force: bool,
+    warn: Callable[[str], None] | None,
+) -> Path:
+    today = report.as_of
     base = f"cmelog-audit-{safe_name(report.profile.license)}-{today.isoformat()}"
     default_name = f"{base}.{'zip' if bundle else fmt}"
     if target is None:
@@ -204,14 +469,16 @@ def audit_export(
         path = target / default_name
     else:
         path = target
-    if bundle:
-        data = bundle_bytes(report, base, certificates)
-    elif fmt == "pdf":
-        data = pdf_bytes(report)
-    else:
-        data = csv_bytes(report)
+    if (bundle or fmt == "pdf") and warn is not None:
+        for message in undrawable_warnings(report):
+            warn(message)
 
     def write(fh: BinaryIO) -> None:
-        fh.write(data)
+        if bundle:
+            write_bundle(fh, report, base, certificates)
+        elif fmt == "pdf":
+            fh.write(pdf_bytes(report))
+        else:
+            write_entries_csv(fh, report)
 
-    return atomic_write(path, write)
+    return atomic_write(path, write, force=force, protect=ctx.logbook().path)

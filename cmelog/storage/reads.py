@@ -10,7 +10,7 @@ Writes, the schema and migrations stay with SQLModel (`storage/repo.py`, `storag
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -343,3 +343,24 @@ def reminders_sent(c: Any, renewal_date: date) -> set[int]:
         "SELECT milestone FROM reminder WHERE renewal_date = ?", (renewal_date.isoformat(),)
     )
     return {int(m) for (m,) in rows}
+
+
+def count_entries(c: Any, *, start: date, end: date) -> int:
+    """How many entries have their effective date in the window (audit export)."""
+    row = (
+        connection(c)
+        .execute(
+            "SELECT COUNT(*) FROM entry WHERE eff_date >= ? AND eff_date <= ?",
+            (start.isoformat(), end.isoformat()),
+        )
+        .fetchone()
+    )
+    return int(row[0])
+
+
+def iter_entries(c: Any, *, start: date, end: date) -> Iterator[Entry]:
+    """The entries of list_entries(start=, end=), same order, read one row at a time: an audit
+    export of a 100k-entry logbook never holds them all."""
+    sql = _ENTRY_SELECT + " WHERE eff_date >= ? AND eff_date <= ?" + _ORDER
+    for row in connection(c).execute(sql, (start.isoformat(), end.isoformat())):
+        yield entry_from_row(row)
