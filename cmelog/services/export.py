@@ -44,15 +44,15 @@ class Certificate:
 
 
 def evaluate_cycle(s: Any, rules: Rules, profile: Profile, window: CycleWindow) -> Evaluation:
-    """One cycle judged as of its own renewal date (window.end): the ONE place the export asks
-    for an evaluation, so the lead can point it at services/status's as-of-its-end function.
+    """One cycle judged as of its own renewal date (window.end): only evidence dated on or
+    before it meets a one-time requirement (services/status.evaluate_cycle).
 
     Plain activities are summed in SQL (detail=False: the same figures as per entry, a property
     test holds status to that), so a 100k-entry logbook is not loaded twice; their entries
     have no outcome in `outcomes` and count in full (the report object says so)."""
-    from cmelog.services.status import evaluate_window
+    from cmelog.services.status import evaluate_cycle as judge
 
-    return evaluate_window(s, rules, profile, window, detail=False)
+    return judge(s, rules, profile, window, detail=False)
 
 
 @contextmanager
