@@ -12,8 +12,17 @@ from cmelog.domain.certparse import parse_certificate
 
 CORPUS_FILE = Path(__file__).parent / "certificates" / "corpus.toml"
 CORPUS: list[dict[str, Any]] = tomllib.loads(CORPUS_FILE.read_text(encoding="utf-8"))["certificate"]
-FIELDS = ("title", "provider", "date", "end_date", "credits", "max_credits", "category",
-          "format", "moc_points")
+FIELDS = (
+    "title",
+    "provider",
+    "date",
+    "end_date",
+    "credits",
+    "max_credits",
+    "category",
+    "format",
+    "moc_points",
+)
 
 
 def test_corpus_is_large_and_varied() -> None:

@@ -404,11 +404,12 @@ def _credits(doc: _Doc) -> tuple[list[_Credit], list[str]]:
                 continue  # bare "Hours:" is attendance, not credit
         else:
             before = text[lo : m.start()]
-            if _MAXIMUM.search(before) and not re.search(
-                r"(award|earn|claim|receiv)\w*\s*$", before[-25:], re.I
+            if (
+                _MAXIMUM.search(before)
+                and not re.search(r"(award|earn|claim|receiv)\w*\s*$", before[-25:], re.I)
+                or _MAXIMUM.search(sentence)
+                and not _AWARDED.search(sentence)
             ):
-                kind = "maximum"
-            elif _MAXIMUM.search(sentence) and not _AWARDED.search(sentence):
                 kind = "maximum"
             else:
                 kind = "awarded"
@@ -523,8 +524,8 @@ def _provider(doc: _Doc) -> Found | None:
                 return Found(org[1], doc.source(org[0], m.end()))
     m2 = _ACCEPTABLE_BY.search(text)
     if m2:
-        org = re.sub(r"[.,]$", "", m2.group("org").strip())
-        return Found(org, doc.source(m2.start(), m2.end()))
+        name = re.sub(r"[.,]$", "", m2.group("org").strip())
+        return Found(name, doc.source(m2.start(), m2.end()))
     for i, line in enumerate(doc.lines):
         m = _PROVIDER_LABEL.match(line)
         if m:
@@ -707,9 +708,7 @@ def parse_certificate(text: str) -> Proposal:
     doc = _Doc(text)
     proposal = Proposal()
     put = proposal.fields.__setitem__
-    if (found := _title(doc)) is not None:
-        put("title", found)
-    elif (found := _title_above_date(doc)) is not None:
+    if (found := _title(doc)) is not None or (found := _title_above_date(doc)) is not None:
         put("title", found)
     if (found := _provider(doc)) is not None:
         put("provider", found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -13,6 +14,7 @@ from rich.text import Text
 from cmelog.domain.credits import format_credits, short_credits
 from cmelog.domain.model import Attestation, Entry, Profile, RequirementResult
 from cmelog.domain.rules import Rules
+from cmelog.domain.textsafe import neutralise
 
 
 def console(stderr: bool = False) -> Console:
@@ -29,10 +31,13 @@ def console(stderr: bool = False) -> Console:
 
 
 def _safe(text: str) -> Text:
-    return Text(text)  # never interpret user text as Rich markup
+    """Stored text for a terminal: never Rich markup, control characters replaced."""
+    return Text(neutralise(text))
 
 
-def entry_detail(e: Entry, messages: Sequence[str] = ()) -> None:
+def entry_detail(
+    e: Entry, messages: Sequence[str] = (), certificate_path: Path | None = None
+) -> None:
     out = console()
     for m in messages:
         out.print(_safe(m))
@@ -46,6 +51,7 @@ def entry_detail(e: Entry, messages: Sequence[str] = ()) -> None:
         ("Provider", e.provider),
         ("Category", str(e.category)),
         ("Credits", format_credits(e.credits)),
+        ("MOC points", short_credits(e.moc_points) if e.moc_points is not None else None),
         ("Minutes", e.minutes),
         ("Kind", e.kind),
         ("Topics", ", ".join(e.topics) or None),
@@ -57,6 +63,7 @@ def entry_detail(e: Entry, messages: Sequence[str] = ()) -> None:
             if e.certificate_sha256
             else None,
         ),
+        ("Certificate file", str(certificate_path) if certificate_path else None),
         ("Notes", e.notes),
         ("Source", e.source),
     ]
