@@ -370,9 +370,10 @@ def ask_profile(ctx: Context, values: dict[str, Any], base: Any = None) -> None:
     if values.get("license_expires") is None and values.get("license_issued") is None:
         birthday = parse_date_hint(values["birthday"], today, "--birthday")
         expires = ask(
-            "Expiration date printed on the license (YYYY-MM-DD; Enter if you only know "
-            "the date of your first full license)",
+            "License expiration date (YYYY-MM-DD)",
             _date("The expiration date", today, after=birthday),
+            hint="It is printed on your license; press Enter if you only know the date of "
+            "your first full license.",
             default=cur("license_expires"),
             optional=True,
         )

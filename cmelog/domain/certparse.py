@@ -421,8 +421,16 @@ def _credits(doc: _Doc) -> tuple[list[_Credit], list[str]]:
         category = _category_of(phrase) or _category_of(sentence)
         seen.append((m.start(), m.end()))
         found.append(_Credit(value, kind, category, m.start(), m.end(), is_label))
+    for m in _OTHER_CREDIT.finditer(text):
+        if not any(a <= m.start() < b for a, b in seen):
+            skipped.append(doc.source(m.start(), m.end()))
     found.sort(key=lambda c: c.start)
     return found, skipped
+
+
+_OTHER_CREDIT = re.compile(
+    _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:contact\s+hours?|CEUs?\b|CNE\b)", re.IGNORECASE
+)
 
 
 # ------------------------------------------------------------------ MOC points

@@ -111,11 +111,11 @@ def split_amount(answer: str) -> tuple[str, str]:
     if m:
         unit = m.group("unit").lower()
         if unit.startswith("m"):
-            parse_decimal(m.group("n"), "The minutes")
+            parse_decimal(m.group("n"), "Minutes")
             return ("minutes", m.group("n"))
-        parse_decimal(m.group("n"), "The hours")
+        parse_decimal(m.group("n"), "Hours")
         return ("hours", m.group("n"))
-    credits_from_decimal(parse_decimal(answer, "The credits"), "The credits")
+    credits_from_decimal(parse_decimal(answer, "Credits"), "Credits")
     return ("credits", answer.strip())
 
 
