@@ -541,7 +541,25 @@ def _provider(doc: _Doc) -> Found | None:
             value = re.split(r"\s+(?:and|in\s+collaboration\s+with)\s+", value)[0].strip(" .,")
             if value:
                 return Found(re.sub(r"^the\s+", "", value, flags=re.I), line)
+    # "Yale School of Medicine ... certifies that": the issuing institution at the top
+    m3 = re.search(r"\bcertif(?:ies|y)\s+that\b", doc.flat, re.IGNORECASE)
+    if m3:
+        for line in doc.lines[: doc.line_at(m3.start()) + 1][:6]:
+            if _INSTITUTION.search(line) and not re.match(
+                r"^(?:office|department|division|center\s+for|centre\s+for|certificate)\b",
+                line,
+                re.IGNORECASE,
+            ):
+                name = re.split(r"\s+certif", line, flags=re.I)[0].strip(" .,")
+                if name and len(name.split()) <= 12:
+                    return Found(re.sub(r"^the\s+", "", name, flags=re.I), line)
     return None
+
+
+_INSTITUTION = re.compile(
+    r"\b(?:School|University|Society|College|Academy|Association|Hospital|Medical\s+Center|"
+    r"Institute|Foundation|Clinic|Health\s+System)\b"
+)
 
 
 # ------------------------------------------------------------------ title
@@ -638,6 +656,13 @@ def _title(doc: _Doc) -> Found | None:
         value = _trim_title(candidate)
         if _good_title(value) and not re.fullmatch(r"(?i)the\s+\w+", value):
             return Found(value, doc.source(m.start(), m.end() + len(candidate)))
+    # "... has earned 15 credits\nfor NEJM Knowledge+ Board Review"
+    for i, line in enumerate(lines):
+        m = re.match(r"^for\s+(?:the\s+)?(?=[A-Z0-9\"])(?P<t>.+)$", line)
+        if m and i > 0:
+            value = _trim_title(m.group("t"))
+            if _good_title(value) and not _ORG_WORDS.search(value):
+                return Found(value, line)
     # AAFP: "This Live activity, TITLE, from DATE to DATE, has been reviewed..."
     m2 = re.search(
         r"This\s+(?:Live|Enduring\s+Material|Journal|Internet\s+Point-of-Care|Performance\s+"
