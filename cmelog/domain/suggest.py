@@ -51,7 +51,7 @@ def parse_date_hint(text: str, today: date, option: str) -> date:
         return parse_date(text, today, option)
     except UsageError:
         hint = iso_suggestion(text)
-        if hint is None:
+        if hint is None or hint == text.strip():
             raise
         raise UsageError(
             f"{option} {text.strip()!r} is not written YYYY-MM-DD; did you mean {hint}?"
