@@ -106,7 +106,11 @@ def test_add_guided_with_wrong_answers(db_path: Path, jane: Cli) -> None:
     docs = json.loads(jane("list", "--json").stdout)
     assert len(docs) == 1
     doc = docs[0]
-    assert (doc["title"], doc["date"], doc["end_date"]) == ("Opioid safety update", "2025-06-15", None)
+    assert (doc["title"], doc["date"], doc["end_date"]) == (
+        "Opioid safety update",
+        "2025-06-15",
+        None,
+    )
     assert (doc["category"], doc["credits"], doc["minutes"]) == (1, 1.5, 90)
     assert doc["provider"] == "Massachusetts Medical Society"
     assert doc["topics"] == ["opioids-pain-management", "risk-management"]

@@ -103,8 +103,11 @@ def table_lines(
     rest = max(20, width - fixed - gaps)
     topics_w = 24 if show_topics else 0
     rest -= topics_w
-    title_w = max(10, rest * 3 // 5)
-    prov_w = max(8, rest - title_w)
+    from rich.cells import cell_len
+
+    longest_provider = max(cell_len(_cell(e.provider)) for e in entries)
+    prov_w = max(8, min(rest // 3, longest_provider))
+    title_w = max(10, rest - prov_w)
 
     def row(cells: list[tuple[str, int, bool]]) -> str:
         return "  ".join(_pad(text, w, right) for text, w, right in cells).rstrip()
@@ -147,8 +150,8 @@ def table_lines(
         cat1 = sum(e.credits for e in group if e.category == 1)
         cat2 = total - cat1
         summary = (
-            f"{label}: {_plural(len(group), 'entry', 'entries')}, "
-            f"{short_credits(total)} {'credit' if total == 100 else 'credits'} claimed "
+            f"Subtotal: {_plural(len(group), 'entry', 'entries')}, "
+            f"{short_credits(total)} {'credit' if total == 100 else 'credits'} "
             f"(Category 1: {short_credits(cat1)}, Category 2: {short_credits(cat2)})"
         )
         lines.append(("italic", fit(summary, width)))
