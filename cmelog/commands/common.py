@@ -100,7 +100,11 @@ def run_guarded(call: Any) -> int:
         return int(exc.exit_code)
     except ClickUsageError as exc:
         if NoArgsIsHelpError is not None and isinstance(exc, NoArgsIsHelpError):
-            click.echo(exc.ctx.get_help() if exc.ctx else "")
+            # Building the error rendered the help already (Rich prints it and returns "");
+            # print the text only when it came back as text: the help appears once.
+            text = exc.format_message()
+            if text.strip():
+                click.echo(text)
             return 0
         hint = ""
         if exc.ctx is not None:
