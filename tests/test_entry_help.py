@@ -115,6 +115,6 @@ def test_completion_offers_entry_ids(jane: Cli, db_path: Path) -> None:
 def test_messages_pluralise(jane: Cli) -> None:
     from cmelog.commands.common import plural
 
-    assert (plural(1, "entry", "entries"), plural(2, "entry", "entries")) == ("1 entry",
-                                                                              "2 entries")  # fmt: skip
+    assert plural(1, "entry", "entries") == "1 entry"
+    assert plural(2, "entry", "entries") == "2 entries"
     assert plural(1, "credit") == "1 credit" and plural(0, "credit") == "0 credits"
