@@ -43,7 +43,7 @@ def entry_detail(
         out.print(_safe(m))
     t = Table.grid(padding=(0, 2))
     t.add_column(style="bold")
-    t.add_column()
+    t.add_column(overflow="fold")
     rows: list[tuple[str, str | None]] = [
         ("Entry", str(e.id)),
         ("Title", e.title),
@@ -63,7 +63,6 @@ def entry_detail(
             if e.certificate_sha256
             else None,
         ),
-        ("Certificate file", str(certificate_path) if certificate_path else None),
         ("Notes", e.notes),
         ("Source", e.source),
     ]
@@ -71,6 +70,8 @@ def entry_detail(
         if value:
             t.add_row(label, _safe(value))
     out.print(t)
+    if certificate_path is not None:  # whole, never cut: a path to copy or open
+        out.print(Text(f"Certificate file: {certificate_path}"), soft_wrap=True)
 
 
 def entry_table(entries: Sequence[Entry], cycle_of: dict[int, str] | None = None) -> None:
