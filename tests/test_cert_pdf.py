@@ -145,3 +145,47 @@ def test_moc_points_read_and_stored(jane: Cli, pdfs: dict[str, Path]) -> None:
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert (doc["moc_points"], doc["credits"], doc["format"]) == (21, 21, "enduring")
+
+
+def test_on_a_terminal_each_value_is_confirmed_or_corrected(
+    jane: Cli, pdfs: dict[str, Path], db_path: Path
+) -> None:
+    import os
+    import sys
+
+    import pexpect
+
+    env = {**os.environ, "CMELOG_DB": str(db_path), "TERM": "xterm", "NO_COLOR": "1"}
+    exe = str(Path(sys.executable).parent / "cmelog")
+    child = pexpect.spawn(exe, ["add", "--from-certificate", str(pdfs["only-maximum.pdf"])],
+                          env=env, encoding="utf-8", timeout=30, dimensions=(30, 100))  # fmt: skip
+    child.expect("read from: .Date\\(s\\): 10/16/2025 - 10/18/2025")  # shown with its line
+    child.expect("Title \\[Heart Failure Summit 2025\\]")
+    child.sendline("")  # confirmed
+    child.expect("Provider \\[")
+    child.sendline("Cleveland Clinic")  # corrected
+    child.expect("Date \\[2025-10-16\\]")
+    child.sendline("10/16/2025")  # a wrong answer is explained and asked again at once
+    child.expect("did you mean 2025-10-16\\?")
+    child.expect("Date \\[2025-10-16\\]")
+    child.sendline("")
+    for _ in ("End date", "Category", "Format"):
+        child.expect(_)
+        child.sendline("")
+    # not on the certificate (only the maximum was): asked, the maximum only as a hint
+    child.expect("at most 20.75")
+    child.expect("Kind")
+    child.sendline("")
+    child.expect("Credits")
+    child.sendline("12.5")
+    for prompt in ("Topics",):
+        child.expect(prompt)
+        child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    doc = json.loads(jane("show", "1", "--json").stdout)
+    assert (doc["title"], doc["provider"], doc["credits"]) == (
+        "Heart Failure Summit 2025", "Cleveland Clinic", 12.5)  # fmt: skip
+    assert (doc["date"], doc["end_date"], doc["format"]) == ("2025-10-16", "2025-10-18", "live")
+    assert doc["source"] == "certificate:only-maximum.pdf"

@@ -205,3 +205,21 @@ def test_nothing_to_change_off_a_terminal(jane: Cli, args: list[str]) -> None:
     jane("add", "Course", "--date", "2025-01-01", "--category", "2", "--credits", "1")
     result = jane(*args)
     assert result.exit_code == 2 and "Nothing to change" in result.stderr
+
+
+def test_profile_set_on_a_terminal_keeps_what_enter_keeps(db_path: Path, jane: Cli) -> None:
+    child = spawn(db_path, "profile", "set")
+    answer(child, "name", "")
+    answer(child, "birth", "")
+    answer(child, "icense number", "654321")
+    answer(child, "xpiration date", "2026-13-01")
+    child.expect("not a valid date")
+    answer(child, "xpiration date", "")
+    answer(child, "controlled substances", "no")
+    answer(child, "adult patients", "")
+    code, out = finish(child)
+    assert code == 0, out
+    profile = json.loads(jane("profile", "--json").stdout)
+    assert (profile["name"], profile["license"], profile["prescriber"]) == (
+        "Jane Roe, MD", "654321", False)  # fmt: skip
+    assert (profile["license_expires"], profile["adult_patients"]) == ("2026-06-15", True)

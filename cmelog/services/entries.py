@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cmelog.domain.credits import format_credits
-from cmelog.domain.dates import parse_date
+from cmelog.domain.suggest import parse_date_hint as parse_date
 from cmelog.domain.entries import (
     Built,
     EntryInput,

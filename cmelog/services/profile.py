@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from cmelog.domain.dates import parse_date
+from cmelog.domain.suggest import parse_date_hint as parse_date
 from cmelog.domain.entries import clean_text
 from cmelog.domain.model import Profile
 from cmelog.errors import CmelogError, ExitStatus, UsageError
