@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cmelog.domain.credits import format_credits
-from cmelog.domain.suggest import parse_date_hint as parse_date
 from cmelog.domain.entries import (
     Built,
     EntryInput,
@@ -17,6 +16,7 @@ from cmelog.domain.entries import (
     parse_category,
 )
 from cmelog.domain.model import Entry, Renewal
+from cmelog.domain.suggest import parse_date_hint as parse_date
 from cmelog.errors import CmelogError, UsageError
 from cmelog.services.certificates import (
     StoredCertificate,

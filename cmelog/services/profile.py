@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from cmelog.domain.suggest import parse_date_hint as parse_date
 from cmelog.domain.entries import clean_text
 from cmelog.domain.model import Profile
+from cmelog.domain.suggest import parse_date_hint as parse_date
 from cmelog.errors import CmelogError, ExitStatus, UsageError
 from cmelog.services.context import Context, require_profile
 
