@@ -346,6 +346,11 @@ def ask_profile(ctx: Context, values: dict[str, Any], base: Any = None) -> None:
     """Fill the missing profile values in `values` (init), or, for `profile set` with nothing
     given, ask about each (Enter keeps the current value)."""
     today = ctx.today
+    required = ("name", "birthday", "license")
+    if base is None and all(values.get(k) is not None for k in required) and (
+        values.get("license_expires") is not None or values.get("license_issued") is not None
+    ):
+        return  # everything needed was given as options: a script on a terminal is not asked
     if base is None:
         say("Creating your logbook: answer each question (Enter takes the value in [brackets]).")
     else:
