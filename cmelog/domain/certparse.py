@@ -496,7 +496,19 @@ def _org_before(doc: _Doc, text: str, pos: int) -> tuple[int, str] | None:
     for m in re.finditer(r"[:\u2122\u00ae]\s", text[:pos]):
         if m.end() > lo:
             lo = m.end()
-    starts = [lo] + [s for s in doc.starts if lo < s < pos]
+    inner = [s for s in doc.starts if lo < s < pos]
+    widest = max((len(line) for line in doc.lines), default=0)
+
+    def complete_before(start: int) -> bool:
+        """The line before `start` ends a unit (a label, a sentence, a short heading line), so
+        a name starting at `start` is not the tail of a wrapped sentence."""
+        prev = doc.lines[doc.line_at(start) - 1]
+        return bool(re.search(r"[.:;!?\u2122\u00ae)]$", prev)) or ":" in prev or (
+            len(prev) < 0.6 * widest
+        )
+
+    preferred = [s for s in reversed(inner) if complete_before(s)]
+    starts = preferred + [lo] + [s for s in inner if s not in preferred]
     for start in starts:
         candidate = text[start:pos].strip(" ,")
         candidate = _LEAD_IN.sub("", candidate).strip()
@@ -507,6 +519,8 @@ def _org_before(doc: _Doc, text: str, pos: int) -> tuple[int, str] | None:
         if not candidate or len(candidate) > 120 or not candidate[0].isupper():
             continue
         if len(candidate.split()) > 16 or re.search(r"\d{1,2}/\d{1,2}/\d|:", candidate):
+            continue
+        if _dates(candidate) or re.search(r"\b\d{4}\b", candidate):
             continue
         return start, candidate
     return None
@@ -779,7 +793,11 @@ def parse_certificate(text: str) -> Proposal:
             doc.plain,
             re.IGNORECASE,
         )
-        if m and not participation:
+        negated = False
+        if m:
+            lo, hi = _sentence(doc.plain, m.start(), m.end())
+            negated = bool(re.search(r"\bnot\b|\bno\b", doc.plain[lo : m.start()], re.I))
+        if m and not participation and not negated:
             value = "1" if m.group(3) else (m.group(1) or m.group(2))
             put("category", Found(value, doc.source(m.start(), m.end())))
     for line in skipped:
