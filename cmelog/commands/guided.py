@@ -347,8 +347,10 @@ def ask_profile(ctx: Context, values: dict[str, Any], base: Any = None) -> None:
     given, ask about each (Enter keeps the current value)."""
     today = ctx.today
     required = ("name", "birthday", "license")
-    if base is None and all(values.get(k) is not None for k in required) and (
-        values.get("license_expires") is not None or values.get("license_issued") is not None
+    if (
+        base is None
+        and all(values.get(k) is not None for k in required)
+        and (values.get("license_expires") is not None or values.get("license_issued") is not None)
     ):
         return  # everything needed was given as options: a script on a terminal is not asked
     if base is None:

@@ -503,8 +503,10 @@ def _org_before(doc: _Doc, text: str, pos: int) -> tuple[int, str] | None:
         """The line before `start` ends a unit (a label, a sentence, a short heading line), so
         a name starting at `start` is not the tail of a wrapped sentence."""
         prev = doc.lines[doc.line_at(start) - 1]
-        return bool(re.search(r"[.:;!?\u2122\u00ae)]$", prev)) or ":" in prev or (
-            len(prev) < 0.6 * widest
+        return (
+            bool(re.search(r"[.:;!?\u2122\u00ae)]$", prev))
+            or ":" in prev
+            or (len(prev) < 0.6 * widest)
         )
 
     preferred = [s for s in reversed(inner) if complete_before(s)]
@@ -588,11 +590,11 @@ _TITLE_TRIGGER = re.compile(
     r"(?:\b(?:titled|entitled)\b|"
     r"\b(?:participated\s+in|completed|attended|for\s+completing|for\s+(?:the\s+)?completion\s+of|"
     r"for\s+participati(?:ng|on)\s+in|for\s+attending|has\s+participated\s+in)"
-    r"(?:\s+(?:the|an?|this))?"
+    r"(?:\s+(?:the|an?|this)\b)?"
     r"(?:\s+(?:following|live|enduring|online|internet|web-?based|on-?demand|journal-?based|"
-    r"point-?of-?care|regularly\s+scheduled|educational|accredited|cme|CME|board|review))*"
+    r"point-?of-?care|regularly\s+scheduled|educational|accredited|cme|CME|board|review)\b)*"
     r"(?:\s+(?:activity|activities|material|course|program|conference|session|module|webinar|"
-    r"series|meeting|symposium|lecture|article|event|grand\s+rounds|workshop))?)"
+    r"series|meeting|symposium|lecture|article|event|grand\s+rounds|workshop)\b)?)"
     r"\s*[:,]?\s*",
     re.IGNORECASE,
 )
@@ -712,6 +714,36 @@ def _title_above_date(doc: _Doc) -> Found | None:
     return None
 
 
+_EVENT = re.compile(
+    r"\b(?:Annual\s+Meeting|Scientific\s+Session|Conference|Symposium|Summit|Congress|"
+    r"Grand\s+Rounds|Workshop|Review\s+Course|Update\s+\d{4}|Annual\s+Update)\b"
+)
+
+
+def _title_event_line(doc: _Doc) -> Found | None:
+    """A heading line naming a meeting ("Massachusetts Psychiatric Society Annual Meeting")."""
+    for line in doc.lines[:8]:
+        if (
+            _EVENT.search(line)
+            and ":" not in line
+            and not re.search(r"[.;]$", line)
+            and len(line.split()) <= 14
+            and _good_title(line)
+            and not re.search(r"\b(?:certif|designates|accredited|awarded)", line, re.I)
+        ):
+            return Found(line, line)
+    return None
+
+
+def _title_from_type(doc: _Doc) -> Found | None:
+    """Last resort: "Activity type: Internet Point-of-Care" names what was done."""
+    for line in doc.lines:
+        m = re.match(r"^(?:activity|course|program)\s+type\s*:\s*(?P<v>.{4,120})$", line, re.I)
+        if m and _good_title(m.group("v")):
+            return Found(m.group("v").strip().rstrip("."), line)
+    return None
+
+
 # ------------------------------------------------------------------ format
 
 _FORMAT_WORDS: list[tuple[str, str]] = [
@@ -755,7 +787,12 @@ def parse_certificate(text: str) -> Proposal:
     doc = _Doc(text)
     proposal = Proposal()
     put = proposal.fields.__setitem__
-    if (found := _title(doc)) is not None or (found := _title_above_date(doc)) is not None:
+    if (
+        (found := _title(doc)) is not None
+        or (found := _title_above_date(doc)) is not None
+        or (found := _title_event_line(doc)) is not None
+        or (found := _title_from_type(doc)) is not None
+    ):
         put("title", found)
     if (found := _provider(doc)) is not None:
         put("provider", found)
