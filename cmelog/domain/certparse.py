@@ -613,6 +613,8 @@ def _good_title(text: str) -> bool:
         return False
     if _LABELISH.match(t) or re.search(r"\bcredits?\b|\bdesignates\b", t, re.I):
         return False
+    if _BARE_LABEL.match(t):
+        return False
     if _dates(t) and len(_dates(t)[0].__dict__) and len(re.sub(r"[\d/,.\- ]", "", t)) < 10:
         return False
     return t[0].isupper() or t[0].isdigit() or t[0] in "\"'("
@@ -636,8 +638,25 @@ def _trim_title(text: str) -> str:
     return t.strip(" ,;:").rstrip(".") if not t.endswith("...") else t
 
 
+_BARE_TITLE_LABEL = re.compile(
+    r"^(?:activity|course|program(?:me)?|session|event|conference|module|article)?\s*"
+    r"(?:title|name)(?:\s+of\s+(?:the\s+)?(?:activity|course|program|article))?$",
+    re.IGNORECASE,
+)
+_BARE_LABEL = re.compile(
+    r"^(?:[A-Za-z]+\s+){0,2}(?:date|dates|date\(s\)|title|type|claimed|provider|credits?|"
+    r"participant|name|location|hours|points)$",
+    re.IGNORECASE,
+)
+
+
 def _title(doc: _Doc) -> Found | None:
     lines = doc.lines
+    for i, line in enumerate(lines[:-1]):  # "Activity Title" alone, the title on the next line
+        if _BARE_TITLE_LABEL.match(line) and not _BARE_LABEL.match(lines[i + 1]):
+            value = _trim_title(lines[i + 1])
+            if _good_title(value):
+                return Found(value, f"{line} {lines[i + 1]}")
     for i, line in enumerate(lines):
         m = _TITLE_LABEL.match(line)
         if m:
