@@ -53,9 +53,23 @@ def _read(prompt: str) -> str:
 
 
 def say(text: str) -> None:
-    """A line for the person at the terminal (not part of the command's output)."""
+    """A line for the person at the terminal (not part of the command's output), wrapped
+    between words to the terminal's width."""
+    import shutil
+    import textwrap
+
     stream = sys.stdout if sys.stdout.isatty() else sys.stderr
-    stream.write(text + "\n")
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+    indent = " " * (len(text) - len(text.lstrip(" ")))
+    lines = textwrap.wrap(
+        text.strip(),
+        width,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    stream.write("\n".join(lines or [""]) + "\n")
     stream.flush()
 
 

@@ -354,7 +354,7 @@ def ask_profile(ctx: Context, values: dict[str, Any], base: Any = None) -> None:
     ):
         return  # everything needed was given as options: a script on a terminal is not asked
     if base is None:
-        say("Creating your logbook: answer each question (Enter takes the value in [brackets]).")
+        say("Creating your logbook. Enter takes the value in [brackets].")
     else:
         say("Changing your profile: Enter keeps the value in [brackets].")
 

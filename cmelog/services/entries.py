@@ -17,6 +17,7 @@ from cmelog.domain.entries import (
 )
 from cmelog.domain.model import Entry, Renewal
 from cmelog.domain.suggest import parse_date_hint as parse_date
+from cmelog.domain.textsafe import neutralise
 from cmelog.errors import CmelogError, UsageError
 from cmelog.services.certificates import (
     StoredCertificate,
@@ -47,8 +48,6 @@ def _likely(s: object, entry: Entry) -> list[Entry]:
 
 
 def duplicate_warning(entry: Entry, others: list[Entry]) -> str:
-    from cmelog.domain.textsafe import neutralise
-
     named = "; ".join(
         f"entry {e.id} ({e.date.isoformat()}, {neutralise(e.title)!r}, "
         f"{format_credits(e.credits)} credits)"
@@ -60,7 +59,7 @@ def duplicate_warning(entry: Entry, others: list[Entry]) -> str:
 def _duplicate_error(dup: Entry) -> UsageError:
     return UsageError(
         f"This looks like a double count of entry {dup.id} ({dup.date.isoformat()}, "
-        f"{dup.title!r}); nothing was stored. Add --allow-duplicate if it really is a second "
+        f"{neutralise(dup.title)!r}); nothing was stored. Add --allow-duplicate if it really is a second "
         "activity."
     )
 
