@@ -59,8 +59,8 @@ def duplicate_warning(entry: Entry, others: list[Entry]) -> str:
 def _duplicate_error(dup: Entry) -> UsageError:
     return UsageError(
         f"This looks like a double count of entry {dup.id} ({dup.date.isoformat()}, "
-        f"{neutralise(dup.title)!r}); nothing was stored. Add --allow-duplicate if it really is a second "
-        "activity."
+        f"{neutralise(dup.title)!r}); nothing was stored. Add --allow-duplicate if it really "
+        "is a second activity."
     )
 
 
