@@ -236,7 +236,18 @@ def apply_certificate(
     stream = sys.stderr if as_json or not sys.stdout.isatty() and interactive else sys.stdout
 
     def out(text: str) -> None:
-        stream.write(text + "\n")
+        if not stream.isatty():
+            stream.write(text + "\n")
+            return
+        import shutil
+        import textwrap
+
+        width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+        hang = " " * (22 if text.startswith("  ") else 2)  # under the value column
+        wrapped = textwrap.wrap(
+            text, width, subsequent_indent=hang, break_long_words=False, break_on_hyphens=False
+        )
+        stream.write("\n".join(wrapped) + "\n")
 
     out(f"Read from {neutralise(read.path.name)}:")
     fields = {
