@@ -223,3 +223,14 @@ def test_profile_set_on_a_terminal_keeps_what_enter_keeps(db_path: Path, jane: C
     assert (profile["name"], profile["license"], profile["prescriber"]) == (
         "Jane Roe, MD", "654321", False)  # fmt: skip
     assert (profile["license_expires"], profile["adult_patients"]) == ("2026-06-15", True)
+
+
+def test_ctrl_c_at_a_question_changes_nothing_and_says_so(db_path: Path, jane: Cli) -> None:
+    child = spawn(db_path, "add")
+    answer(child, "Title", "Half typed")
+    child.expect("Date")
+    child.sendintr()
+    code, out = finish(child)
+    assert code == 1
+    assert "Interrupted; nothing was changed." in out
+    assert json.loads(jane("list", "--json").stdout) == []

@@ -50,6 +50,9 @@ def _read(prompt: str) -> str:
     except EOFError:
         sys.stderr.write("\n")
         raise CmelogError("Stopped before the last answer; nothing was changed.") from None
+    except KeyboardInterrupt:  # Typer would turn it into a silent exit 130
+        sys.stderr.write("\n")
+        raise CmelogError("Interrupted; nothing was changed.") from None
 
 
 def say(text: str) -> None:

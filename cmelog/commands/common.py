@@ -97,6 +97,10 @@ def run_guarded(call: Any) -> int:
         _err(exc.message)
         return int(exc.status)
     except Exit as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # Typer turns Ctrl-C into Exit(130)
+            if sys.stdin.isatty():
+                sys.stderr.write("\n")  # off the line of an unanswered question
+            _err("Interrupted; nothing was changed.")
         return int(exc.exit_code)
     except ClickUsageError as exc:
         if NoArgsIsHelpError is not None and isinstance(exc, NoArgsIsHelpError):
