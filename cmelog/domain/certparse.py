@@ -329,7 +329,7 @@ _LABEL_THEN_NUM = re.compile(
     r"(?:\s+(?:claimed|awarded|earned|received|granted|designated|approved|available))?|"
     r"(?:number\s+of|maximum|max\.?)\s+credits?(?:\s*\(s\))?(?:\s+(?:claimed|awarded|earned))?|"
     r"credits?\s+(?:claimed|awarded|earned)|(?:claimed|awarded|earned)\s+credits?)"
-    r"\s*(?:[:=]|-)\s*" + _NUM + r"\b",
+    r"\s*(?:[:=]|-)?\s*" + _NUM + r"\b(?![/.-]\d)",
     re.IGNORECASE,
 )
 
