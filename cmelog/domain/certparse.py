@@ -329,7 +329,7 @@ _LABEL_THEN_NUM = re.compile(
     r"(?:\s+(?:claimed|awarded|earned|received|granted|designated|approved|available))?|"
     r"(?:number\s+of|maximum|max\.?)\s+credits?(?:\s*\(s\))?(?:\s+(?:claimed|awarded|earned))?|"
     r"credits?\s+(?:claimed|awarded|earned)|(?:claimed|awarded|earned)\s+credits?)"
-    r"\s*(?:[:=]|-)?\s*" + _NUM + r"\b(?![/.-]\d)",
+    r"\s*(?:[:=]|-|\.{2,}|\u2026+)?\s*" + _NUM + r"\b(?![/.-]\d)",
     re.IGNORECASE,
 )
 
@@ -438,6 +438,9 @@ _OTHER_CREDIT = re.compile(
 _MOC_AFTER = re.compile(
     _NUM + r"\s+(?:[A-Za-z-]+\s+){0,4}?MOC\s+(?:[A-Za-z-]+\s+){0,2}?points?\b", re.IGNORECASE
 )
+_MOC_PART = re.compile(
+    r"\bMOC\b[^:\n]{0,30}:\s*" + _NUM + r"\s*(?:[A-Za-z-]+\s+){0,2}?points?\b", re.IGNORECASE
+)
 _MOC_LABEL = re.compile(
     r"MOC\s+(?:[\w-]+\s+){0,3}?points?(?:\s*\(s\))?(?:\s+(?:awarded|earned|claimed|"
     r"reported|recorded))?\s*[:=]\s*" + _NUM,
@@ -448,13 +451,13 @@ _MOC_LABEL = re.compile(
 def _moc(doc: _Doc) -> tuple[Found | None, str | None]:
     text = doc.plain
     maximum: str | None = None
-    for pattern in (_MOC_LABEL, _MOC_AFTER):
+    for pattern in (_MOC_LABEL, _MOC_PART, _MOC_AFTER):
         for m in pattern.finditer(text):
             value = _number(m.group(1))
             if value is None:
                 continue
             lo, _hi = _sentence(text, m.start(), m.end())
-            before = text[lo : m.start()] + (m.group(0) if pattern is _MOC_LABEL else "")
+            before = text[lo : m.start()] + (m.group(0) if pattern is not _MOC_AFTER else "")
             if re.search(r"up\s+to|maximum|eligible|enables|may\s+earn|available", before, re.I):
                 maximum = maximum or value
                 continue
@@ -768,7 +771,7 @@ def _title_from_type(doc: _Doc) -> Found | None:
 _FORMAT_WORDS: list[tuple[str, str]] = [
     ("point-of-care", r"point[-\s]of[-\s]care|\bPOC\b"),
     ("journal", r"journal[-\s]based|journal\s+CME|journal\s+article\s+(?:activity|CME)"),
-    ("performance-improvement", r"performance[-\s]improvement"),
+    ("performance-improvement", r"performance[-\s]improvement|quality[-\s]improvement"),
     ("enduring", r"enduring|on[-\s]demand|self[-\s]paced|recorded\s+(?:webinar|activity)|podcast"),
     (
         "live",
