@@ -351,7 +351,7 @@ def test_add_amounts(jane: Cli, amount: list[str], credits: float, minutes: floa
 
 def test_add_category2_rounding_is_announced(jane: Cli) -> None:
     result = ok(jane("add", "Reading", *CAT2, "--credits", "1.1"))
-    assert "1.10 -> 1.00 credits" in result.stdout
+    assert "1.10 -> 1.00 credit" in result.stdout
 
 
 def test_add_category1_keeps_designated_value(jane: Cli) -> None:
@@ -718,7 +718,7 @@ def test_show_id_not_a_number(logbook: Cli) -> None:
 def test_edit_title_and_amount(logbook: Cli) -> None:
     result = ok(logbook("edit", "1", "--title", "March B (revised)", "--minutes", "52.5"))
     assert result.stdout.startswith("Updated entry 1.\n")
-    assert "52.5 min -> 1.00 credits" in result.stdout
+    assert "52.5 min -> 1.00 credit" in result.stdout
     doc = json.loads(ok(logbook("show", "1", "--json")).stdout)
     assert (doc["title"], doc["credits"], doc["minutes"]) == ("March B (revised)", 1, 52.5)
 

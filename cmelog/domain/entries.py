@@ -175,6 +175,11 @@ def entry_warnings(entry: Entry, today: date) -> list[str]:
     return warnings
 
 
+def _credits_words(hundredths: int) -> str:
+    """ "1.00 credit", "1.50 credits": the figure with its noun in the right number."""
+    return f"{format_credits(hundredths)} {'credit' if hundredths == 100 else 'credits'}"
+
+
 def parse_category(value: str) -> int:
     if value.strip() not in ("1", "2"):
         raise UsageError(f"--category {value!r} is not a known category; accepted: 1, 2.")
@@ -195,7 +200,7 @@ def _category2_quarters(credits: int, category: int, notices: list[str], what: s
         rounded = round_to_quarter(credits)
         notices.append(
             f"Category 2 credits are claimed in quarters: {format_credits(credits)} -> "
-            f"{format_credits(rounded)} credits"
+            f"{_credits_words(rounded)}"
         )
         credits = rounded
     if credits == 0:
@@ -282,7 +287,7 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
         credits = credits_from_minutes(minutes, kind.credits_per_hour)
         minutes_stored = minutes_text(minutes)
         rate = f" at {kind.credits_per_hour} credits per hour" if kind.credits_per_hour != 1 else ""
-        messages.append(f"{minutes_stored} min -> {format_credits(credits)} credits{rate}")
+        messages.append(f"{minutes_stored} min -> {_credits_words(credits)}{rate}")
         if credits == 0:
             raise UsageError(
                 f"{minutes_stored} minutes round to 0 credits (time is claimed in quarter credits, "
@@ -304,7 +309,7 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
         )
     elif kind.credits is not None:
         credits, minutes_stored = kind.credits, None
-        messages.append(f"{kind.label}: {format_credits(credits)} credits")
+        messages.append(f"{kind.label}: {_credits_words(credits)}")
     else:
         raise UsageError("Give the amount with one of --credits, --minutes or --hours.")
     # provider
