@@ -189,3 +189,23 @@ def test_on_a_terminal_each_value_is_confirmed_or_corrected(
         "Heart Failure Summit 2025", "Cleveland Clinic", 12.5)  # fmt: skip
     assert (doc["date"], doc["end_date"], doc["format"]) == ("2025-10-16", "2025-10-18", "live")
     assert doc["source"] == "certificate:only-maximum.pdf"
+
+
+def test_yes_on_a_terminal_stores_what_was_read_without_questions(
+    jane: Cli, pdfs: dict[str, Path], db_path: Path
+) -> None:
+    import os
+    import sys
+
+    import pexpect
+
+    env = {**os.environ, "CMELOG_DB": str(db_path), "TERM": "xterm", "NO_COLOR": "1"}
+    exe = str(Path(sys.executable).parent / "cmelog")
+    child = pexpect.spawn(exe, ["add", "--from-certificate", str(pdfs["grand-rounds.pdf"]),
+                                "--yes"], env=env, encoding="utf-8", timeout=30)  # fmt: skip
+    child.expect("Added entry 1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    doc = json.loads(jane("show", "1", "--json").stdout)
+    assert (doc["title"], doc["credits"]) == ("Sepsis Bundles After SEP-1: What Still Works", 1)

@@ -109,7 +109,14 @@ def add(
     notes: NotesOpt = None,
     moc_points: MocOpt = None,
     from_certificate: FromCertOpt = None,
-    yes: YesOpt = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help="With --from-certificate: store what was read without confirming each value.",
+        ),
+    ] = False,
     allow_duplicate: DupOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -140,7 +147,8 @@ def add(
     if from_certificate is not None:
         from cmelog.commands.guided import apply_certificate
 
-        read = apply_certificate(c, inp, from_certificate, interactive, as_json)
+        # --yes on a terminal: take what was read without a question per value
+        read = apply_certificate(c, inp, from_certificate, interactive and not yes, as_json)
         source = f"certificate:{read.path.name}"
         attach = certificate or str(read.path)
         if not interactive:
