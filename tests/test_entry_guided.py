@@ -234,3 +234,17 @@ def test_ctrl_c_at_a_question_changes_nothing_and_says_so(db_path: Path, jane: C
     assert code == 1
     assert "Interrupted; nothing was changed." in out
     assert json.loads(jane("list", "--json").stdout) == []
+
+
+def test_edit_on_a_terminal_enter_keeps_time_as_time(db_path: Path, jane: Cli) -> None:
+    jane("add", "Reading", "--date", "2025-01-01", "--category", "2", "--minutes", "95")
+    child = spawn(db_path, "edit", "1")
+    for prompt in ("Title", "Date", "Last day", "Kind", "Category"):
+        answer(child, prompt, "")
+    answer(child, "Credits .*\\[95 min\\]", "")
+    for prompt in ("provider", "Topics", "Format"):
+        answer(child, prompt, "")
+    code, out = finish(child)
+    assert code == 0, out
+    doc = json.loads(jane("show", "1", "--json").stdout)
+    assert (doc["credits"], doc["minutes"]) == (1.5, 95)

@@ -168,15 +168,17 @@ def ask_entry(ctx: Context, inp: EntryInput, entry_id: int | None) -> None:
     if not has_amount and (editing or kind.credits is None):
         rate = " presented" if kind.credits_per_hour != 1 else ""
         fixed = f" [{format_credits(kind.credits)} for this kind]" if kind.credits else ""
-        _set_amount(
-            inp,
-            ask(
-                f"Credits (a number, or time{rate} such as 90 min or 1.5 h){fixed}",
-                _amount,
-                default=format_credits(base.credits) if base else None,
-                optional=kind.credits is not None or editing,
-            ),
+        shown = None
+        if base is not None:  # Enter keeps the amount as stored (time stays time)
+            shown = f"{base.minutes} min" if base.minutes else format_credits(base.credits)
+        amount = ask(
+            f"Credits (a number, or time{rate} such as 90 min or 1.5 h){fixed}",
+            _amount,
+            default=shown,
+            optional=kind.credits is not None or editing,
         )
+        if shown is None or amount != _amount(shown):
+            _set_amount(inp, amount)
     if inp.provider is None:
         needed = category == "1"
         answer = ask(
