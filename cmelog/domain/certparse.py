@@ -364,6 +364,23 @@ class _Credit:
     label: bool
 
 
+_SEPARATORS = re.compile(r"\s[|\u2022\u00b7]\s|;\s|\s{3,}")
+
+
+def _segment(doc: _Doc, m: re.Match[str]) -> str:
+    """The part of the match's line between separators ("A: 3 | B: 2" -> "A: 3")."""
+    line_no = doc.line_at(m.start())
+    start = doc.starts[line_no]
+    line = doc.plain[start : start + len(doc.lines[line_no])]
+    lo, hi = 0, len(line)
+    for sep in _SEPARATORS.finditer(line):
+        if sep.end() <= m.start() - start:
+            lo = sep.end()
+        elif sep.start() >= m.end() - start and hi == len(line):
+            hi = sep.start()
+    return line[lo:hi]
+
+
 def _credits(doc: _Doc) -> tuple[list[_Credit], list[str]]:
     text = doc.plain
     found: list[_Credit] = []
@@ -390,7 +407,7 @@ def _credits(doc: _Doc) -> tuple[list[_Credit], list[str]]:
         if re.search(r"\bMOC\b|points?\b", tail, re.I):
             continue
         phrase = m.group(0)
-        if _NOT_PHYSICIAN.search(near) or (is_label and _NOT_PHYSICIAN.search(line)):
+        if _NOT_PHYSICIAN.search(near) or (is_label and _NOT_PHYSICIAN.search(_segment(doc, m))):
             seen.append((m.start(), m.end()))
             skipped.append(doc.source(m.start(), m.end()))
             continue
