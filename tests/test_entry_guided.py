@@ -248,3 +248,12 @@ def test_edit_on_a_terminal_enter_keeps_time_as_time(db_path: Path, jane: Cli) -
     assert code == 0, out
     doc = json.loads(jane("show", "1", "--json").stdout)
     assert (doc["credits"], doc["minutes"]) == (1.5, 95)
+
+
+def test_init_on_a_terminal_refuses_before_asking_when_a_profile_exists(
+    db_path: Path, jane: Cli
+) -> None:
+    child = spawn(db_path, "init")
+    code, out = finish(child)
+    assert code == 1
+    assert "already has a profile" in out and "Your name" not in out  # nothing was asked

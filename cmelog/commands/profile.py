@@ -107,7 +107,9 @@ def init(
     }
     if _interactive():
         from cmelog.commands.guided import ask_profile
+        from cmelog.services.profile import refuse_if_profile
 
+        refuse_if_profile(c)  # before any question, not after the last one
         ask_profile(c, values)
     missing = [
         opt

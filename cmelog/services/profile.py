@@ -91,6 +91,22 @@ def _build(inp: ProfileInput, today: date, base: Profile | None) -> Profile:
     )
 
 
+def refuse_if_profile(ctx: Context) -> None:
+    """Exit 1 before any question when the logbook already has a profile."""
+    from cmelog.storage import reads
+    from cmelog.storage.db import open_logbook
+
+    path = ctx.path
+    if path.exists() and path.stat().st_size > 0:
+        with open_logbook(path).reader() as s:
+            if reads.get_profile(s) is not None:
+                raise CmelogError(
+                    f"The logbook {path} already has a profile; "
+                    "use `cmelog profile set` to change it.",
+                    ExitStatus.FAILURE,
+                )
+
+
 def init_profile(ctx: Context, inp: ProfileInput) -> Profile:
     from cmelog.storage import reads, repo
     from cmelog.storage.db import open_logbook
