@@ -117,7 +117,7 @@ def test_rounding_to_zero_refused(amount: dict[str, str]) -> None:
 def test_category2_credits_rounded_to_quarter_with_message() -> None:
     e, messages = build(**CAT2, credits="1.1")
     assert e.credits == 100
-    assert messages == ("Category 2 credits are claimed in quarters: 1.10 -> 1.00 credits",)
+    assert messages == ("Category 2 credits are claimed in quarters: 1.10 -> 1.00 credit",)
     assert build(**CAT2, credits="1.13")[0].credits == 125  # 1.125 would be the half
     assert build(**CAT2, credits="0.13")[0].credits == 25
 

@@ -13,7 +13,7 @@ import pytest
 import cmelog
 from tests.conftest import CMELOG_EXE, JANE
 
-HEAVY = ("sqlalchemy", "sqlmodel", "reportlab", "icalendar", "apprise")
+HEAVY = ("sqlalchemy", "sqlmodel", "reportlab", "icalendar", "pypdf", "apprise")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:

@@ -11,17 +11,55 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from cmelog import __version__
 from cmelog._click import Abort, Exit, NoArgsIsHelpError, click
 from cmelog._click import UsageError as ClickUsageError
+from cmelog.commands import complete
 from cmelog.errors import CmelogError, ExitStatus, UsageError
 from cmelog.services.context import Context
 
 
+# ------------------------------------------------------------------ help without type placeholders
+def _option_type(self: TyperOption, ctx: Any) -> str | None:
+    """The help's value column: the option's metavar, nothing for a flag, never `<bool>`."""
+    if self.is_flag or self.count:
+        return None
+    return self.metavar
+
+
+def _argument_type(self: TyperArgument, ctx: Any) -> str | None:
+    return None  # the argument's metavar is already its name in the help
+
+
+setattr(TyperOption, "display_type_rich", _option_type)  # noqa: B010
+setattr(TyperArgument, "display_type_rich", _argument_type)  # noqa: B010
+
+
+def _with_examples(command: Any, path: str) -> None:
+    """Every command's --help ends with one or two examples (commands/examples.py)."""
+    from cmelog.commands.examples import epilog
+
+    if path and not getattr(command, "epilog", None):
+        required = [
+            (p.metavar or p.name or "").upper()
+            for p in getattr(command, "params", [])
+            if isinstance(p, TyperArgument) and p.required
+        ]
+        command.epilog = epilog(path, " ".join(required))
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        _with_examples(sub, f"{path} {name}".strip())
+
+
 class CmelogGroup(TyperGroup):
     """The one exit point: every failure becomes one sentence on stderr and an exit status."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and ctx.parent is None:
+            _with_examples(command, cmd_name)
+        return command
 
     def main(  # type: ignore[override]
         self,
@@ -59,10 +97,18 @@ def run_guarded(call: Any) -> int:
         _err(exc.message)
         return int(exc.status)
     except Exit as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # Typer turns Ctrl-C into Exit(130)
+            if sys.stdin.isatty():
+                sys.stderr.write("\n")  # off the line of an unanswered question
+            _err("Interrupted; nothing was changed.")
         return int(exc.exit_code)
     except ClickUsageError as exc:
         if NoArgsIsHelpError is not None and isinstance(exc, NoArgsIsHelpError):
-            click.echo(exc.ctx.get_help() if exc.ctx else "")
+            # Building the error rendered the help already (Rich prints it and returns "");
+            # print the text only when it came back as text: the help appears once.
+            text = exc.format_message()
+            if text.strip():
+                click.echo(text)
             return 0
         hint = ""
         if exc.ctx is not None:
@@ -94,6 +140,8 @@ app = typer.Typer(
     "still missing before my renewal date, and can I hand the Board my evidence tonight?",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    epilog="Examples:\n\n  cmelog init\n\n  cmelog add --from-certificate certificate.pdf\n\n"
+    "  cmelog status\n\nEach command's --help shows its options and examples.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 profile_app = typer.Typer(
@@ -141,6 +189,13 @@ def _interactive() -> bool:
 
 # ------------------------------------------------------------------ options shared by add/edit
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 entry", "2 entries", "1 credit"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 AsOfOpt = Annotated[
     str | None, typer.Option("--as-of", help="Pretend today is this date.", metavar="DATE")
 ]
@@ -151,44 +206,85 @@ EndOpt = Annotated[
     str | None, typer.Option("--end-date", help="Last day of a multi-day activity.", metavar="DATE")
 ]
 CategoryOpt = Annotated[
-    str | None, typer.Option("--category", help="1 or 2 (AMA PRA Category).", metavar="{1,2}")
+    str | None,
+    typer.Option(
+        "--category",
+        help="1 (AMA PRA Category 1) or 2; asked on a terminal when missing.",
+        metavar="{1,2}",
+        autocompletion=complete.categories,
+    ),
 ]
 CreditsOpt = Annotated[
     str | None,
     typer.Option("--credits", help="Credits designated on the certificate.", metavar="X"),
 ]
 MinutesOpt = Annotated[
-    str | None, typer.Option("--minutes", help="Time spent, in minutes.", metavar="N")
+    str | None,
+    typer.Option(
+        "--minutes",
+        help="Time spent (or presented, for teaching), in minutes; 7.5 is accepted.",
+        metavar="N",
+    ),
 ]
-HoursOpt = Annotated[str | None, typer.Option("--hours", help="Time spent, in hours.", metavar="H")]
+HoursOpt = Annotated[
+    str | None, typer.Option("--hours", help="Time spent (or presented), in hours.", metavar="H")
+]
+MocOpt = Annotated[
+    str | None,
+    typer.Option("--moc-points", help="MOC points awarded for the activity.", metavar="X"),
+]
 ProviderOpt = Annotated[
     str | None, typer.Option("--provider", help="Accredited provider (Category 1).", metavar="NAME")
 ]
 TopicOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--topic", help="Topic slug (repeatable); see `cmelog requirements`.", metavar="SLUG"
+        "--topic",
+        help="Topic slug (repeatable); see `cmelog requirements`.",
+        metavar="SLUG",
+        autocompletion=complete.topics,
     ),
 ]
 KindOpt = Annotated[
     str | None,
-    typer.Option("--kind", help="activity (default), teaching, article, ...", metavar="SLUG"),
+    typer.Option(
+        "--kind",
+        help="activity (default), teaching, article, board-certification, ...",
+        metavar="SLUG",
+        autocompletion=complete.kinds,
+    ),
 ]
 FormatOpt = Annotated[
-    str | None, typer.Option("--format", help="live, online, enduring, ...", metavar="SLUG")
+    str | None,
+    typer.Option(
+        "--format",
+        help="live, online, enduring, journal, point-of-care, ...",
+        metavar="SLUG",
+        autocompletion=complete.formats,
+    ),
 ]
-UrlOpt = Annotated[str | None, typer.Option("--url", metavar="URL")]
+UrlOpt = Annotated[
+    str | None, typer.Option("--url", help="Web address of the activity.", metavar="URL")
+]
 CertOpt = Annotated[
     str | None,
     typer.Option("--certificate", help="Certificate file to keep with the entry.", metavar="FILE"),
 ]
-NotesOpt = Annotated[str | None, typer.Option("--notes", metavar="TEXT")]
+NotesOpt = Annotated[
+    str | None, typer.Option("--notes", help="Anything worth keeping with it.", metavar="TEXT")
+]
 DupOpt = Annotated[
     bool, typer.Option("--allow-duplicate", help="Store even if an identical entry exists.")
 ]
 
 
-EntryId = Annotated[str, typer.Argument(help="Entry id (see `cmelog list`).", metavar="ID")]
+EntryId = Annotated[
+    str,
+    typer.Argument(
+        help="Entry id (see `cmelog list`).", metavar="ID", autocompletion=complete.entry_ids
+    ),
+]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; go ahead.")]
 
 
 def _whole(text: str, what: str, accepted: str) -> int:

@@ -1,4 +1,4 @@
-"""add, list, show, edit, delete, attest."""
+"""add, list, show, edit, delete, open, attest."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cmelog.commands import complete
 from cmelog.commands.common import (
     AsOfOpt,
     CategoryOpt,
@@ -21,10 +22,12 @@ from cmelog.commands.common import (
     JsonOpt,
     KindOpt,
     MinutesOpt,
+    MocOpt,
     NotesOpt,
     ProviderOpt,
     TopicOpt,
     UrlOpt,
+    YesOpt,
     _ctx,
     _entry_id,
     _interactive,
@@ -33,7 +36,15 @@ from cmelog.commands.common import (
 from cmelog.errors import UsageError
 
 
-# ------------------------------------------------------------------ entries
+# ------------------------------------------------------------------ output
+def _warn(lines: Any) -> None:
+    from cmelog.domain.textsafe import neutralise
+
+    for line in lines:
+        sys.stderr.write(f"cmelog: warning: {neutralise(line)}.\n")
+    sys.stderr.flush()
+
+
 def _print_entry(entry: Any, messages: Any, as_json: bool, notices: Any = ()) -> None:
     if as_json:
         from cmelog.render.jsonout import dump, entry_json
@@ -47,10 +58,42 @@ def _print_entry(entry: Any, messages: Any, as_json: bool, notices: Any = ()) ->
     entry_detail(entry, messages)
 
 
+def _confirm_duplicate(entry: Any, others: list[Any]) -> bool:
+    from cmelog.commands.ask import confirm, say
+    from cmelog.services.entries import duplicate_warning
+
+    say(f"Careful: {duplicate_warning(entry, others)}.")
+    return confirm("Store this entry as well?", default=False)
+
+
+def _saved(saved: Any, verb: str, as_json: bool) -> None:
+    _warn(saved.warnings)
+    if not as_json:
+        typer.echo(f"{verb} entry {saved.entry.id}.")
+    _print_entry(saved.entry, saved.messages, as_json, saved.notices)
+
+
+# ------------------------------------------------------------------ add
+FromCertOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--from-certificate",
+        help="Read the values from this certificate PDF and attach it.",
+        metavar="FILE",
+    ),
+]
+
+
 @app.command()
 def add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="Activity title, as on the certificate.")],
+    title: Annotated[
+        str | None,
+        typer.Argument(
+            help="Activity title, as on the certificate (asked on a terminal when missing).",
+            metavar="TITLE",
+        ),
+    ] = None,
     date: DateOpt = None,
     end_date: EndOpt = None,
     category: CategoryOpt = None,
@@ -64,17 +107,24 @@ def add(
     url: UrlOpt = None,
     certificate: CertOpt = None,
     notes: NotesOpt = None,
+    moc_points: MocOpt = None,
+    from_certificate: FromCertOpt = None,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help="With --from-certificate: store what was read without confirming each value.",
+        ),
+    ] = False,
     allow_duplicate: DupOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a Category 1 or 2 activity."""
-    from cmelog.domain.entries import EntryInput
-    from cmelog.services.entries import add_entry
+    """Record a Category 1 or 2 activity; on a terminal, asks for whatever is missing."""
+    from cmelog.domain.entries import EntryInput, missing_message, missing_values
+    from cmelog.services.entries import add_entry, entry_context
 
-    if date is None:
-        raise UsageError(
-            "--date is missing; give the activity date as YYYY-MM-DD, today or yesterday."
-        )
+    c = _ctx(ctx)
     inp = EntryInput(
         title=title,
         date=date,
@@ -84,33 +134,87 @@ def add(
         minutes=minutes,
         hours=hours,
         provider=provider,
-        topics=list(topic or []),
+        topics=list(topic) if topic else None,
         kind=kind,
         format=format,
         url=url,
         notes=notes,
+        moc_points=moc_points,
     )
-    saved = add_entry(_ctx(ctx), inp, certificate, allow_duplicate)
-    if not as_json:
-        typer.echo(f"Added entry {saved.entry.id}.")
-    _print_entry(saved.entry, saved.messages, as_json, saved.notices)
+    interactive = _interactive()
+    source = None
+    attach = certificate
+    if from_certificate is not None:
+        from cmelog.commands.guided import apply_certificate
+
+        # --yes on a terminal: take what was read without a question per value
+        read = apply_certificate(c, inp, from_certificate, interactive and not yes, as_json)
+        source = f"certificate:{read.path.name}"
+        attach = certificate or str(read.path)
+        if not interactive:
+            missing = missing_values(inp, entry_context(c)[0])  # type: ignore[arg-type]
+            if missing:
+                raise UsageError(missing_message(missing, "an entry", certificate=True))
+            if not yes:
+                raise UsageError(
+                    "Nothing was stored: add --yes to store the values read from the "
+                    "certificate (shown above), or run on a terminal to confirm each."
+                )
+    if interactive:
+        from cmelog.commands.guided import ask_entry
+
+        ask_entry(c, inp, None)
+    else:
+        missing = missing_values(inp, entry_context(c)[0])  # type: ignore[arg-type]
+        if missing:
+            raise UsageError(missing_message(missing, "a new entry"))
+    saved = add_entry(
+        c,
+        inp,
+        attach,
+        allow_duplicate,
+        confirm_duplicate=_confirm_duplicate if interactive else None,
+        source=source,
+    )
+    _saved(saved, "Added", as_json)
 
 
+# ------------------------------------------------------------------ list / show / open
 @app.command("list")
 def list_(
     ctx: typer.Context,
     cycle: Annotated[
-        str, typer.Option("--cycle", help="current, previous or all.", metavar="CYCLE")
+        str,
+        typer.Option(
+            "--cycle",
+            help="current, previous or all (by the cycle holding the entry's end date).",
+            metavar="CYCLE",
+            autocompletion=complete.cycles,
+        ),
     ] = "all",
-    from_: Annotated[str | None, typer.Option("--from", metavar="DATE")] = None,
-    to: Annotated[str | None, typer.Option("--to", metavar="DATE")] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Only entries on or after.", metavar="DATE")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Only entries on or before.", metavar="DATE")
+    ] = None,
     category: CategoryOpt = None,
-    topic: Annotated[str | None, typer.Option("--topic", metavar="SLUG")] = None,
+    topic: Annotated[
+        str | None,
+        typer.Option(
+            "--topic",
+            help="Only entries with this topic.",
+            metavar="SLUG",
+            autocompletion=complete.topics,
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (header first).")] = False,
 ) -> None:
-    """List entries, ordered by date."""
+    """List entries by date: a table grouped by cycle on a terminal, tab-separated lines in a
+    pipe."""
+    from cmelog.domain.cycles import cycle_label
     from cmelog.services.entries import list_entries
 
     if as_json and as_csv:
@@ -123,31 +227,62 @@ def list_(
 
         dump([entry_json(e) for e in listing.entries])
     elif as_csv:
-        from cmelog.domain.cycles import cycle_label
         from cmelog.render.csvout import write_csv
 
         write_csv(
             sys.stdout, listing.entries, lambda e: cycle_label(listing.renewal, e.effective_date)
         )
-    else:
-        from cmelog.render.text import entry_table
+    elif sys.stdout.isatty():
+        from cmelog.render.listing import table
 
-        entry_table(listing.entries)
+        table(
+            listing.entries,
+            lambda e: cycle_label(listing.renewal, e.effective_date),
+            listing.renewal,
+        )
+    else:
+        from cmelog.render.listing import tab_lines
+
+        tab_lines(sys.stdout, listing.entries)
 
 
 @app.command()
 def show(ctx: typer.Context, entry_id: EntryId, as_json: JsonOpt = False) -> None:
-    """Show one entry."""
+    """Show one entry, with the path of its certificate."""
     from cmelog.services.entries import show_entry
 
-    _print_entry(show_entry(_ctx(ctx), _entry_id(entry_id)), (), as_json)
+    c = _ctx(ctx)
+    entry = show_entry(c, _entry_id(entry_id))
+    if as_json:
+        _print_entry(entry, (), True)
+        return
+    from cmelog.render.text import entry_detail
+    from cmelog.services.certificates import certificate_path
+
+    path = certificate_path(c.logbook().certificates, entry) if entry.certificate_sha256 else None
+    entry_detail(entry, (), certificate_path=path)
 
 
+@app.command("open")
+def open_(ctx: typer.Context, entry_id: EntryId) -> None:
+    """Open an entry's certificate with the system's viewer."""
+    from cmelog.services.certificates import open_certificate
+    from cmelog.services.entries import show_entry
+
+    c = _ctx(ctx)
+    entry = show_entry(c, _entry_id(entry_id))
+    path = open_certificate(c.logbook().certificates, entry)
+    typer.echo(f"Opened {path}")
+
+
+# ------------------------------------------------------------------ edit / delete
 @app.command()
 def edit(
     ctx: typer.Context,
     entry_id: EntryId,
-    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="New title.", metavar="TITLE")
+    ] = None,
     date: DateOpt = None,
     end_date: EndOpt = None,
     category: CategoryOpt = None,
@@ -157,23 +292,36 @@ def edit(
     provider: ProviderOpt = None,
     topic: TopicOpt = None,
     add_topic: Annotated[
-        list[str] | None, typer.Option("--add-topic", metavar="SLUG", help="Add a topic.")
+        list[str] | None,
+        typer.Option(
+            "--add-topic", metavar="SLUG", help="Add a topic.", autocompletion=complete.topics
+        ),
     ] = None,
     remove_topic: Annotated[
-        list[str] | None, typer.Option("--remove-topic", metavar="SLUG", help="Remove a topic.")
+        list[str] | None,
+        typer.Option(
+            "--remove-topic",
+            metavar="SLUG",
+            help="Remove a topic.",
+            autocompletion=complete.topics,
+        ),
     ] = None,
     kind: KindOpt = None,
     format: FormatOpt = None,
     url: UrlOpt = None,
     certificate: CertOpt = None,
     notes: NotesOpt = None,
+    moc_points: MocOpt = None,
     allow_duplicate: DupOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change an entry (same validation as add); --topic replaces the topics."""
+    """Change an entry (same checks as add); --topic replaces the topics. With no option on a
+    terminal, asks about each field, showing the current value."""
     from cmelog.domain.entries import EntryInput
     from cmelog.services.entries import edit_entry
 
+    c = _ctx(ctx)
+    number = _entry_id(entry_id)
     inp = EntryInput(
         title=title,
         date=date,
@@ -190,20 +338,34 @@ def edit(
         format=format,
         url=url,
         notes=notes,
+        moc_points=moc_points,
     )
-    saved = edit_entry(_ctx(ctx), _entry_id(entry_id), inp, certificate, allow_duplicate)
-    if not as_json:
-        typer.echo(f"Updated entry {saved.entry.id}.")
-    _print_entry(saved.entry, saved.messages, as_json, saved.notices)
+    nothing = inp == EntryInput() and certificate is None
+    interactive = _interactive()
+    if nothing:
+        if not interactive:
+            raise UsageError(
+                f"Nothing to change in entry {number}; give at least one option such as "
+                "--credits, --date or --add-topic (see `cmelog edit --help`)."
+            )
+        from cmelog.commands.guided import ask_entry
+
+        ask_entry(c, inp, number)
+    saved = edit_entry(
+        c,
+        number,
+        inp,
+        certificate,
+        allow_duplicate,
+        confirm_duplicate=_confirm_duplicate if interactive else None,
+    )
+    _saved(saved, "Updated", as_json)
 
 
 @app.command()
-def delete(
-    ctx: typer.Context,
-    entry_id: EntryId,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
-) -> None:
+def delete(ctx: typer.Context, entry_id: EntryId, yes: YesOpt = False) -> None:
     """Delete an entry (asks first unless --yes)."""
+    from cmelog.domain.textsafe import neutralise
     from cmelog.services.entries import delete_entry
 
     number = _entry_id(entry_id)
@@ -216,18 +378,25 @@ def delete(
             )
 
         def confirm(e: Any) -> bool:
-            return typer.confirm(f"Delete entry {e.id} ({e.date.isoformat()}, {e.title!r})?")
+            from cmelog.commands.ask import confirm as ask_yes
+
+            return ask_yes(f"Delete entry {e.id} ({e.date.isoformat()}, {neutralise(e.title)!r})?")
 
     entry = delete_entry(_ctx(ctx), number, confirm)
-    typer.echo(f"Deleted entry {entry.id} ({entry.date.isoformat()}, {entry.title}).")
+    typer.echo(f"Deleted entry {entry.id} ({entry.date.isoformat()}, {neutralise(entry.title)}).")
 
 
+# ------------------------------------------------------------------ attest
 @app.command()
 def attest(
     ctx: typer.Context,
     requirement_id: Annotated[
         str | None,
-        typer.Argument(help="One-time requirement id, e.g. ehr.", metavar="REQUIREMENT_ID"),
+        typer.Argument(
+            help="One-time requirement id, e.g. child-abuse-reporting (asked when missing).",
+            metavar="REQUIREMENT_ID",
+            autocompletion=complete.requirements,
+        ),
     ] = None,
     date: DateOpt = None,
     how: Annotated[
@@ -238,6 +407,7 @@ def attest(
     as_json: JsonOpt = False,
 ) -> None:
     """Record that a one-time requirement was met without logged credits."""
+    from cmelog.domain.textsafe import neutralise
     from cmelog.services.attest import add_attestation, list_attestations
 
     c = _ctx(ctx)
@@ -252,10 +422,23 @@ def attest(
 
             attestations_table(items)
         return
-    if requirement_id is None:
-        raise UsageError(
-            "Name the requirement to attest (for example `cmelog attest ehr`), or use --list."
-        )
+    if _interactive():
+        from cmelog.commands.guided import ask_attestation
+
+        requirement_id, date, how = ask_attestation(c, requirement_id, date, how)
+    else:
+        given = (("REQUIREMENT_ID", requirement_id), ("--date", date), ("--how", how))
+        missing = [name for name, value in given if value is None]
+        if missing:
+            names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1])
+            names += f" and {missing[-1]}" if len(missing) > 1 else ""
+            raise UsageError(
+                f"{names} {'is' if len(missing) == 1 else 'are'} missing; an attestation needs "
+                "the requirement, the date it was met and how (for example `cmelog attest "
+                "child-abuse-reporting --date 2009-06-30 --how 'Residency training'`), or use "
+                "--list."
+            )
+    assert requirement_id is not None
     a = add_attestation(c, requirement_id, date, how, certificate)
     if as_json:
         from cmelog.render.jsonout import attestation_json, dump
@@ -263,5 +446,6 @@ def attest(
         dump(attestation_json(a))
     else:
         typer.echo(
-            f"Recorded attestation {a.id}: {a.requirement} met on {a.date.isoformat()} ({a.how})."
+            f"Recorded attestation {a.id}: {a.requirement} met on {a.date.isoformat()} "
+            f"({neutralise(a.how)})."
         )

@@ -43,8 +43,13 @@ def _print_profile(ctx: Context, profile: Any, as_json: bool) -> None:
     profile_text(profile, line)
 
 
-NameOpt = Annotated[str | None, typer.Option("--name", help="Your name as on the license.")]
-BirthdayOpt = Annotated[str | None, typer.Option("--birthday", metavar="DATE")]
+NameOpt = Annotated[
+    str | None, typer.Option("--name", help="Your name as on the license.", metavar="NAME")
+]
+BirthdayOpt = Annotated[
+    str | None,
+    typer.Option("--birthday", help="Date of birth, YYYY-MM-DD (renewal day).", metavar="DATE"),
+]
 LicenseOpt = Annotated[
     str | None, typer.Option("--license", help="License number.", metavar="NUMBER")
 ]
@@ -58,7 +63,10 @@ IssuedOpt = Annotated[
     str | None,
     typer.Option("--license-issued", help="Date of the initial full license.", metavar="DATE"),
 ]
-BoardOpt = Annotated[str | None, typer.Option("--board", help="Licensing board (MA).")]
+BoardOpt = Annotated[
+    str | None,
+    typer.Option("--board", help="Licensing board's postal code (default MA).", metavar="BOARD"),
+]
 PrescriberOpt = Annotated[
     bool | None,
     typer.Option("--prescriber/--no-prescriber", help="Prescribes controlled substances."),
@@ -82,39 +90,44 @@ def init(
     adult_patients: AdultOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Create the physician profile (and the logbook)."""
+    """Create the physician profile (and the logbook); on a terminal, asks for what is
+    missing."""
     from cmelog.services.profile import init_profile
 
     c = _ctx(ctx)
+    values: dict[str, Any] = {
+        "name": name,
+        "birthday": birthday,
+        "license": license,
+        "license_expires": license_expires,
+        "license_issued": license_issued,
+        "board": board,
+        "prescriber": prescriber,
+        "adult_patients": adult_patients,
+    }
     if _interactive():
-        name = name or typer.prompt("Name (as on the license)")
-        birthday = birthday or typer.prompt("Birthday (YYYY-MM-DD)")
-        license = license or typer.prompt("License number")
-        if not license_expires and not license_issued:
-            license_expires = typer.prompt(
-                "License expiration date printed on the license (YYYY-MM-DD)"
-            )
+        from cmelog.commands.guided import ask_profile
+        from cmelog.services.profile import refuse_if_profile
+
+        refuse_if_profile(c)  # before any question, not after the last one
+        ask_profile(c, values)
     missing = [
         opt
         for opt, v in (("--name", name), ("--birthday", birthday), ("--license", license))
-        if v is None
+        if values[opt[2:]] is None
     ]
+    if values["license_expires"] is None and values["license_issued"] is None:
+        missing.append("--license-expires (or --license-issued)")
     if missing:
+        names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
         raise UsageError(
-            f"{', '.join(missing)} missing; init needs --name, --birthday and --license."
+            f"{names} {'is' if len(missing) == 1 else 'are'} missing; init needs --name, "
+            "--birthday, --license and --license-expires or --license-issued (or run it on a "
+            "terminal to be asked)."
         )
     profile = init_profile(
         c,
-        _profile_input(
-            name=name,
-            birthday=birthday,
-            license=license,
-            license_expires=license_expires,
-            license_issued=license_issued,
-            board=board,
-            prescriber=prescriber,
-            adult_patients=adult_patients,
-        ),
+        _profile_input(**values),
     )
     if not as_json:
         typer.echo(f"Created the logbook {c.path}")
@@ -145,21 +158,28 @@ def profile_set(
     adult_patients: AdultOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change the physician profile."""
-    from cmelog.services.profile import set_profile
+    """Change the physician profile; with no option on a terminal, asks about each value."""
+    from cmelog.services.profile import set_profile, show_profile
 
     c = _ctx(ctx)
-    profile = set_profile(
-        c,
-        _profile_input(
-            name=name,
-            birthday=birthday,
-            license=license,
-            license_expires=license_expires,
-            license_issued=license_issued,
-            board=board,
-            prescriber=prescriber,
-            adult_patients=adult_patients,
-        ),
-    )
+    values: dict[str, Any] = {
+        "name": name,
+        "birthday": birthday,
+        "license": license,
+        "license_expires": license_expires,
+        "license_issued": license_issued,
+        "board": board,
+        "prescriber": prescriber,
+        "adult_patients": adult_patients,
+    }
+    if all(v is None for v in values.values()):
+        if not _interactive():
+            raise UsageError(
+                "Nothing to change; give at least one option such as --license-expires "
+                "(see `cmelog profile set --help`)."
+            )
+        from cmelog.commands.guided import ask_profile
+
+        ask_profile(c, values, show_profile(c))
+    profile = set_profile(c, _profile_input(**values))
     _print_profile(c, profile, as_json)

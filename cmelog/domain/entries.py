@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,9 +17,10 @@ from cmelog.domain.credits import (
     parse_decimal,
     round_to_quarter,
 )
-from cmelog.domain.dates import parse_date
 from cmelog.domain.model import Entry
 from cmelog.domain.rules import Rules
+from cmelog.domain.suggest import nearest
+from cmelog.domain.suggest import parse_date_hint as parse_date
 from cmelog.errors import UsageError
 
 MAX_TEXT = 2000
@@ -43,6 +45,7 @@ class EntryInput:
     format: str | None = None
     url: str | None = None
     notes: str | None = None
+    moc_points: str | None = None  # "" clears them on edit
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,100 @@ def _optional_text(value: str | None, option: str, current: str | None) -> str |
 def check_slug(value: str, accepted: dict[str, str] | list[str], what: str, option: str) -> str:
     slug = value.strip().lower()
     if slug not in accepted:
+        guess = nearest(slug, accepted)
+        hint = f"did you mean {guess}? " if guess else ""
         raise UsageError(
-            f"{option} {value!r} is not a known {what}; accepted: {', '.join(accepted)}."
+            f"{option} {value!r} is not a known {what}; {hint}accepted: {', '.join(accepted)}."
         )
     return slug
+
+
+def parse_moc_points(value: str) -> int | None:
+    """MOC points awarded, as hundredths; an empty value clears them."""
+    if not value.strip():
+        return None
+    return credits_from_decimal(parse_decimal(value, "--moc-points"), "--moc-points")
+
+
+_TIME = re.compile(
+    r"^\s*(?P<n>[0-9.]+)\s*(?P<unit>m|min|mins|minutes?|h|hr|hrs|hours?)\s*$", re.IGNORECASE
+)
+
+
+def split_amount(answer: str) -> tuple[str, str]:
+    """An amount typed at a prompt: "2.5" (credits), "90 min" or "1.5 h" (time), checked as the
+    matching option would be; returns (field of EntryInput, value)."""
+    m = _TIME.match(answer)
+    if m:
+        unit = m.group("unit").lower()
+        if unit.startswith("m"):
+            parse_decimal(m.group("n"), "Minutes")
+            return ("minutes", m.group("n"))
+        parse_decimal(m.group("n"), "Hours")
+        return ("hours", m.group("n"))
+    credits_from_decimal(parse_decimal(answer, "Credits"), "Credits")
+    return ("credits", answer.strip())
+
+
+def missing_values(inp: EntryInput, rules: Rules) -> list[str]:
+    """Every required value a new entry still lacks, named as the option that gives it."""
+    missing: list[str] = []
+    if not (inp.title or "").strip():
+        missing.append("the title")
+    if inp.date is None:
+        missing.append("--date")
+    kind = rules.kinds.get((inp.kind or "activity").strip().lower())
+    category = inp.category
+    if category is None and kind is not None and kind.category is not None:
+        category = str(kind.category)
+    if category is None:
+        missing.append("--category")
+    has_amount = any(v is not None for v in (inp.credits, inp.minutes, inp.hours))
+    if not has_amount and not (kind is not None and kind.credits is not None):
+        missing.append("--credits (or --minutes or --hours)")
+    if (category or "").strip() == "1" and not (inp.provider or "").strip():
+        missing.append("--provider")
+    return missing
+
+
+def missing_message(missing: list[str], what: str = "an entry", certificate: bool = False) -> str:
+    """One sentence naming every missing value at once."""
+    names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+    one = len(missing) == 1
+    if certificate:
+        return (
+            f"{names} {'was' if one else 'were'} not found on the certificate; give "
+            f"{'it' if one else 'them'} as {'an option' if one else 'options'} "
+            "(or run on a terminal to be asked); nothing was stored."
+        )
+    return (
+        f"{names} {'is' if one else 'are'} missing; {what} needs {'it' if one else 'them'} "
+        "(give the options, or run on a terminal to be asked); nothing was stored."
+    )
+
+
+ACTIVITY_WARN_CREDITS = 5000  # hundredths: more than 50 credits for one plain activity
+
+
+def entry_warnings(entry: Entry, today: date) -> list[str]:
+    """What looks wrong but may be right: said on stderr, the entry is stored."""
+    warnings = []
+    if entry.date > today:
+        warnings.append(
+            f"the date {entry.date.isoformat()} is in the future (today is {today.isoformat()}); "
+            "check it, or fix it with `cmelog edit`"
+        )
+    if entry.kind == "activity" and entry.credits > ACTIVITY_WARN_CREDITS:
+        warnings.append(
+            f"{format_credits(entry.credits)} credits is more than 50 for one activity; "
+            "check the credits on the certificate"
+        )
+    return warnings
+
+
+def _credits_words(hundredths: int) -> str:
+    """ "1.00 credit", "1.50 credits": the figure with its noun in the right number."""
+    return f"{format_credits(hundredths)} {'credit' if hundredths == 100 else 'credits'}"
 
 
 def parse_category(value: str) -> int:
@@ -107,7 +200,7 @@ def _category2_quarters(credits: int, category: int, notices: list[str], what: s
         rounded = round_to_quarter(credits)
         notices.append(
             f"Category 2 credits are claimed in quarters: {format_credits(credits)} -> "
-            f"{format_credits(rounded)} credits"
+            f"{_credits_words(rounded)}"
         )
         credits = rounded
     if credits == 0:
@@ -194,7 +287,7 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
         credits = credits_from_minutes(minutes, kind.credits_per_hour)
         minutes_stored = minutes_text(minutes)
         rate = f" at {kind.credits_per_hour} credits per hour" if kind.credits_per_hour != 1 else ""
-        messages.append(f"{minutes_stored} min -> {format_credits(credits)} credits{rate}")
+        messages.append(f"{minutes_stored} min -> {_credits_words(credits)}{rate}")
         if credits == 0:
             raise UsageError(
                 f"{minutes_stored} minutes round to 0 credits (time is claimed in quarter credits, "
@@ -216,7 +309,7 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
         )
     elif kind.credits is not None:
         credits, minutes_stored = kind.credits, None
-        messages.append(f"{kind.label}: {format_credits(credits)} credits")
+        messages.append(f"{kind.label}: {_credits_words(credits)}")
     else:
         raise UsageError("Give the amount with one of --credits, --minutes or --hours.")
     # provider
@@ -255,5 +348,10 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
         certificate_sha256=base.certificate_sha256 if base else None,
         certificate_name=base.certificate_name if base else None,
         source=base.source if base else "typed",
+        moc_points=(
+            parse_moc_points(inp.moc_points)
+            if inp.moc_points is not None
+            else (base.moc_points if base else None)
+        ),
     )
     return Built(entry, tuple(messages + notices), tuple(notices))

@@ -40,6 +40,7 @@ class Entry:
     certificate_name: str | None = None
     notes: str | None = None
     source: str = "typed"
+    moc_points: int | None = None  # hundredths of a MOC point, as awarded
 
     @property
     def effective_date(self) -> dt.date:

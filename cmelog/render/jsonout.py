@@ -36,6 +36,7 @@ def entry_json(e: Entry) -> dict[str, Any]:
         "certificate_name": e.certificate_name,
         "notes": e.notes,
         "source": e.source,
+        "moc_points": None if e.moc_points is None else json_number(e.moc_points),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -13,6 +14,7 @@ from rich.text import Text
 from cmelog.domain.credits import format_credits, short_credits
 from cmelog.domain.model import Attestation, Entry, Profile, RequirementResult
 from cmelog.domain.rules import Rules
+from cmelog.domain.textsafe import neutralise
 
 
 def console(stderr: bool = False) -> Console:
@@ -29,16 +31,19 @@ def console(stderr: bool = False) -> Console:
 
 
 def _safe(text: str) -> Text:
-    return Text(text)  # never interpret user text as Rich markup
+    """Stored text for a terminal: never Rich markup, control characters replaced."""
+    return Text(neutralise(text))
 
 
-def entry_detail(e: Entry, messages: Sequence[str] = ()) -> None:
+def entry_detail(
+    e: Entry, messages: Sequence[str] = (), certificate_path: Path | None = None
+) -> None:
     out = console()
     for m in messages:
         out.print(_safe(m))
     t = Table.grid(padding=(0, 2))
     t.add_column(style="bold")
-    t.add_column()
+    t.add_column(overflow="fold")
     rows: list[tuple[str, str | None]] = [
         ("Entry", str(e.id)),
         ("Title", e.title),
@@ -46,6 +51,7 @@ def entry_detail(e: Entry, messages: Sequence[str] = ()) -> None:
         ("Provider", e.provider),
         ("Category", str(e.category)),
         ("Credits", format_credits(e.credits)),
+        ("MOC points", short_credits(e.moc_points) if e.moc_points is not None else None),
         ("Minutes", e.minutes),
         ("Kind", e.kind),
         ("Topics", ", ".join(e.topics) or None),
@@ -64,6 +70,8 @@ def entry_detail(e: Entry, messages: Sequence[str] = ()) -> None:
         if value:
             t.add_row(label, _safe(value))
     out.print(t)
+    if certificate_path is not None:  # whole, never cut: a path to copy or open
+        out.print(Text(f"Certificate file: {certificate_path}"), soft_wrap=True)
 
 
 def entry_table(entries: Sequence[Entry], cycle_of: dict[int, str] | None = None) -> None:

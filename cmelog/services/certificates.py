@@ -96,3 +96,100 @@ def discard(stored: StoredCertificate | None) -> None:
     """Undo a copy made by a command that then failed."""
     if stored is not None and stored.created:
         stored.path.unlink(missing_ok=True)
+
+
+def migrate_bare(folder: Path, sha256: str, name: str | None) -> Path | None:
+    """Give a certificate stored by cmelog 0.1 as `<sha256>` (no extension) the extension of
+    its recorded name. One atomic rename: an interruption leaves either name, and
+    `certificate_file` finds both. Returns the path now holding the file (None if absent)."""
+    bare = folder / sha256
+    suffix = stored_suffix(name)
+    target = folder / (sha256 + suffix)
+    if not suffix or not bare.is_file() or bare.is_symlink():
+        found = certificate_file(folder, sha256, name)
+        return found if found.exists() else None
+    if target.exists():  # both exist (an earlier run was interrupted after copying): keep one
+        bare.unlink(missing_ok=True)
+        return target
+    os.replace(bare, target)
+    return target
+
+
+def migrate_all(folder: Path, records: list[tuple[str, str | None]]) -> int:
+    """Rename every bare stored certificate named in `records` (sha256, original name)."""
+    moved = 0
+    for sha, name in records:
+        bare = folder / sha
+        if bare.is_file() and stored_suffix(name):
+            migrate_bare(folder, sha, name)
+            moved += 1
+    return moved
+
+
+def certificate_path(folder: Path, entry: object) -> Path | None:
+    """Where an entry's certificate is (migrating a 0.1 file on first use); None if missing."""
+    sha = getattr(entry, "certificate_sha256", None)
+    if not sha:
+        return None
+    try:
+        return migrate_bare(folder, sha, getattr(entry, "certificate_name", None))
+    except OSError:
+        found = certificate_file(folder, sha, getattr(entry, "certificate_name", None))
+        return found if found.exists() else None
+
+
+def viewer_command(path: Path, platform: str | None = None) -> list[str] | None:
+    """The system viewer's command for `path` (None on Windows: os.startfile is used)."""
+    import shutil
+    import sys
+
+    platform = platform or sys.platform
+    if platform.startswith("win"):
+        return None
+    if platform == "darwin":
+        return ["open", str(path)]
+    if shutil.which("xdg-open"):
+        return ["xdg-open", str(path)]
+    if shutil.which("gio"):
+        return ["gio", "open", str(path)]
+    raise CmelogError(
+        f"No viewer found to open {path} (neither xdg-open nor gio is installed); open the "
+        "file yourself."
+    )
+
+
+def open_certificate(folder: Path, entry: object) -> Path:
+    """Hand the entry's certificate to the system viewer; exit 1 when there is none."""
+    import subprocess
+    import sys
+
+    entry_id = getattr(entry, "id", "?")
+    if not getattr(entry, "certificate_sha256", None):
+        raise CmelogError(
+            f"Entry {entry_id} has no certificate; attach one with "
+            f"`cmelog edit {entry_id} --certificate FILE`."
+        )
+    path = certificate_path(folder, entry)
+    if path is None:
+        raise CmelogError(
+            f"The certificate of entry {entry_id} is missing from {folder}; "
+            "`cmelog check` lists missing certificates."
+        )
+    command = viewer_command(path)
+    if command is None:
+        startfile = getattr(os, "startfile", None)
+        if startfile is None:  # pragma: no cover - not Windows after all
+            raise CmelogError(f"No viewer found to open {path}; open the file yourself.")
+        startfile(str(path))
+        return path
+    try:
+        subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=sys.platform != "win32",
+        )
+    except OSError as exc:
+        raise CmelogError(f"Could not start {command[0]} to open {path}: {exc.strerror}.") from None
+    return path

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from cmelog.domain.dates import parse_date
-from cmelog.domain.entries import Built, EntryInput, build_entry, check_slug, parse_category
+from cmelog.domain.credits import format_credits
+from cmelog.domain.entries import (
+    Built,
+    EntryInput,
+    build_entry,
+    check_slug,
+    entry_warnings,
+    parse_category,
+)
 from cmelog.domain.model import Entry, Renewal
+from cmelog.domain.suggest import parse_date_hint as parse_date
+from cmelog.domain.textsafe import neutralise
 from cmelog.errors import CmelogError, UsageError
 from cmelog.services.certificates import (
     StoredCertificate,
@@ -23,13 +33,34 @@ class Saved:
     entry: Entry
     messages: tuple[str, ...]
     notices: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # said on stderr: the entry is stored all the same
+
+
+ConfirmDuplicate = Callable[[Entry, list[Entry]], bool]
+
+
+def _likely(s: object, entry: Entry) -> list[Entry]:
+    from cmelog.domain.suggest import likely_duplicates
+    from cmelog.storage import reads
+
+    near = [e for e in reads.list_entries(s, start=entry.date) if e.date <= entry.effective_date]
+    return likely_duplicates(entry, near)
+
+
+def duplicate_warning(entry: Entry, others: list[Entry]) -> str:
+    named = "; ".join(
+        f"entry {e.id} ({e.date.isoformat()}, {neutralise(e.title)!r}, "
+        f"{format_credits(e.credits)} credits)"
+        for e in others
+    )
+    return f"this may be the same activity as {named}"
 
 
 def _duplicate_error(dup: Entry) -> UsageError:
     return UsageError(
         f"This looks like a double count of entry {dup.id} ({dup.date.isoformat()}, "
-        f"{dup.title!r}); nothing was stored. Add --allow-duplicate if it really is a second "
-        "activity."
+        f"{neutralise(dup.title)!r}); nothing was stored. Add --allow-duplicate if it really "
+        "is a second activity."
     )
 
 
@@ -39,8 +70,13 @@ def _save(
     inp: EntryInput,
     certificate: str | None,
     allow_duplicate: bool,
+    confirm_duplicate: ConfirmDuplicate | None = None,
+    source: str | None = None,
 ) -> Saved:
-    """Add (entry_id None) or edit an entry in one transaction, with its certificate."""
+    """Add (entry_id None) or edit an entry in one transaction, with its certificate.
+
+    A likely duplicate is asked about through `confirm_duplicate` (on a terminal) or becomes a
+    warning; an exact one is refused unless `allow_duplicate`."""
     from cmelog.storage import reads, repo
 
     cert_path = check_certificate(certificate) if certificate else None
@@ -54,8 +90,18 @@ def _save(
                 raise not_found(entry_id)
             built: Built = build_entry(inp, rules_for(profile), ctx.today, base)
             entry = built.entry
+            if source is not None:
+                entry = dataclasses.replace(entry, source=source)
+            warnings = entry_warnings(entry, ctx.today)
             if not allow_duplicate and (dup := reads.find_duplicate(s, entry, exclude_id=entry_id)):
                 raise _duplicate_error(dup)
+            likely = [] if allow_duplicate else _likely(s, entry)
+            if likely:
+                if confirm_duplicate is not None:
+                    if not confirm_duplicate(entry, likely):
+                        raise CmelogError("Nothing was stored.")
+                else:
+                    warnings.append(duplicate_warning(entry, likely))
             if cert_path is not None:
                 stored = store_certificate(cert_path, logbook.certificates)
                 entry = dataclasses.replace(
@@ -65,13 +111,18 @@ def _save(
     except BaseException:
         discard(stored)
         raise
-    return Saved(saved, built.messages, built.notices)
+    return Saved(saved, built.messages, built.notices, tuple(warnings))
 
 
 def add_entry(
-    ctx: Context, inp: EntryInput, certificate: str | None, allow_duplicate: bool
+    ctx: Context,
+    inp: EntryInput,
+    certificate: str | None,
+    allow_duplicate: bool,
+    confirm_duplicate: ConfirmDuplicate | None = None,
+    source: str | None = None,
 ) -> Saved:
-    return _save(ctx, None, inp, certificate, allow_duplicate)
+    return _save(ctx, None, inp, certificate, allow_duplicate, confirm_duplicate, source)
 
 
 def not_found(entry_id: int) -> CmelogError:
@@ -92,9 +143,26 @@ def show_entry(ctx: Context, entry_id: int) -> Entry:
 
 
 def edit_entry(
-    ctx: Context, entry_id: int, inp: EntryInput, certificate: str | None, allow_duplicate: bool
+    ctx: Context,
+    entry_id: int,
+    inp: EntryInput,
+    certificate: str | None,
+    allow_duplicate: bool,
+    confirm_duplicate: ConfirmDuplicate | None = None,
 ) -> Saved:
-    return _save(ctx, entry_id, inp, certificate, allow_duplicate)
+    return _save(ctx, entry_id, inp, certificate, allow_duplicate, confirm_duplicate)
+
+
+def entry_context(ctx: Context, entry_id: int | None = None) -> tuple[object, Entry | None]:
+    """The rules in force and the entry being edited: what the questions on a terminal need."""
+    from cmelog.storage import reads
+
+    with ctx.logbook().reader() as s:
+        profile = require_profile(s)
+        base = reads.get_entry(s, entry_id) if entry_id is not None else None
+        if entry_id is not None and base is None:
+            raise not_found(entry_id)
+        return rules_for(profile), base
 
 
 def delete_entry(ctx: Context, entry_id: int, confirm: object = None) -> Entry:

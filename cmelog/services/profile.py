@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from cmelog.domain.dates import parse_date
 from cmelog.domain.entries import clean_text
 from cmelog.domain.model import Profile
+from cmelog.domain.suggest import parse_date_hint as parse_date
 from cmelog.errors import CmelogError, ExitStatus, UsageError
 from cmelog.services.context import Context, require_profile
 
@@ -89,6 +89,22 @@ def _build(inp: ProfileInput, today: date, base: Profile | None) -> Profile:
         if inp.adult_patients is not None
         else (base.adult_patients if base else True),
     )
+
+
+def refuse_if_profile(ctx: Context) -> None:
+    """Exit 1 before any question when the logbook already has a profile."""
+    from cmelog.storage import reads
+    from cmelog.storage.db import open_logbook
+
+    path = ctx.path
+    if path.exists() and path.stat().st_size > 0:
+        with open_logbook(path).reader() as s:
+            if reads.get_profile(s) is not None:
+                raise CmelogError(
+                    f"The logbook {path} already has a profile; "
+                    "use `cmelog profile set` to change it.",
+                    ExitStatus.FAILURE,
+                )
 
 
 def init_profile(ctx: Context, inp: ProfileInput) -> Profile:

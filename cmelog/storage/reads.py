@@ -36,6 +36,7 @@ ENTRY_COLUMNS = (
     "certificate_name",
     "notes",
     "source",
+    "moc_points",
 )
 _ENTRY_SELECT = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entry"
 _ORDER = " ORDER BY date, id"
@@ -113,6 +114,7 @@ def entry_from_row(t: Sequence[Any]) -> Entry:
         cname,
         notes,
         src,
+        moc,
     ) = t
     start = _date(d)
     assert start is not None
@@ -133,6 +135,7 @@ def entry_from_row(t: Sequence[Any]) -> Entry:
         certificate_name=cname,
         notes=notes,
         source=src,
+        moc_points=moc,
     )
 
 

@@ -54,6 +54,7 @@ def row_values(e: Entry) -> dict[str, Any]:
         "certificate_name": e.certificate_name,
         "notes": e.notes,
         "source": e.source,
+        "moc_points": e.moc_points,
     }
 
 
