@@ -176,7 +176,7 @@ def backup(
         dest = Path(target).expanduser().absolute()
         if dest.is_dir() or target.endswith(("/", os.sep)):
             return _folder(logbook.path, logbook.certificates, dest, force)
-        guard(dest, force=force, protect=logbook.path, what="backup")
+        guard(dest, force=force, protect=logbook.path, what="backup", backup=True)
         _database(logbook.path, dest)
         return BackupResult(dest, dest, 0)
     except (OSError, sqlite3.Error) as exc:
@@ -243,7 +243,7 @@ def _folder(src: Path, certs: Path, dest: Path, force: bool) -> BackupResult:
             remove_path(build)
             raise
         return BackupResult(dest, db_dest, count)
-    guard(db_dest, force=force, protect=src, what="backup")
+    guard(db_dest, force=force, protect=src, what="backup", backup=True)
     tmp_db = dest / tmp_name(".db")
     _database(src, tmp_db)
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -95,11 +96,19 @@ def refuses(path: Path, protect: Path | None) -> str | None:
     return None
 
 
-def guard(path: Path, *, force: bool, protect: Path | None, what: str = "file") -> None:
+def guard(
+    path: Path,
+    *,
+    force: bool,
+    protect: Path | None,
+    what: str = "file",
+    backup: bool = False,
+) -> None:
     """Exit 1 (nothing changed) when writing `path` would replace a file without `force`, or
-    would touch the logbook, its side files or its certificates at all."""
+    would touch the logbook, its side files or its certificates at all. An export never
+    replaces any cmelog logbook; a backup (`backup=True`) may replace an earlier backup."""
     why = refuses(path, protect)
-    if why is None and _looks_like_logbook(path):
+    if why is None and not backup and _looks_like_logbook(path):
         why = "it is a cmelog logbook"
     if why is not None:
         raise CmelogError(
@@ -160,8 +169,10 @@ def atomic_write(
     guard(path, force=force, protect=protect)
     try:
         make_dir(path.parent)
-        tmp = path.parent / tmp_name(".tmp")
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+        fd, name = tempfile.mkstemp(  # mode 0600
+            prefix=f"{TMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=path.parent
+        )
+        tmp = Path(name)
     except OSError as exc:
         raise CmelogError(
             f"Cannot write {path}: {exc.strerror}; choose another --output."
