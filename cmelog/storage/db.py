@@ -611,7 +611,18 @@ def open_logbook(path: Path, *, create: bool = False) -> Logbook:
             _apply_migrations(path, version)
         if app_id == APPLICATION_ID:
             _private(path)
+            _private_folders(path)
     return Logbook(path)
+
+
+def _private_folders(path: Path) -> None:
+    """cmelog's own folders (certificates/, backups/) are 0700 whatever they were before."""
+    for folder in (certificates_dir(path), backups_dir(path)):
+        try:
+            if folder.is_dir() and folder.stat().st_mode & 0o777 != 0o700:
+                os.chmod(folder, 0o700)
+        except OSError:
+            pass
 
 
 def data_folders(path: Path) -> list[Path]:
