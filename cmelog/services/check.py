@@ -34,6 +34,12 @@ class Report:
         return all(f.fixed for f in self.findings)
 
 
+def _owned(path: Path) -> bool:
+    from cmelog.services.files import _owner_pid
+
+    return _owner_pid(path.name) is not None
+
+
 def _mode(path: Path) -> int | None:
     try:
         return stat.S_IMODE(path.lstat().st_mode)
@@ -64,6 +70,7 @@ def run_check(
             f"There is no cmelog logbook at {path}; give --db the path of your logbook."
         )
     # 1. integrity (a damaged logbook is a finding, not a failure of check itself)
+    temps = leftovers(data_folders(path))  # before opening: that removes stale ones
     refs: list[tuple[str, int, str, str | None]] = []
     kept: set[str] = set()
     sound = False
@@ -129,9 +136,14 @@ def run_check(
                     )
                 )
     # 3. leftovers
-    temps = leftovers(data_folders(path))
     for t in temps:
-        add(Finding("temporary", str(t), f"{t.name} is a temporary file left behind", True))
+        gone = not (t.exists() or t.is_symlink())
+        what = (
+            "was a temporary file left behind (removed)"
+            if gone
+            else ("is a temporary file left behind")
+        )
+        add(Finding("temporary", str(t), f"{t.name} {what}", True, fixed=gone))
     # 4. modes
     wanted: list[tuple[Path, int]] = [(path, 0o600)]
     for folder in (certs, backups_dir(path)):
@@ -161,7 +173,8 @@ def run_check(
     for found in report.findings:
         if found.kind == "temporary":
             p = Path(found.path)
-            if is_stale(p, age=60.0):
+            # a file named with its owner's pid goes as soon as that process is gone
+            if not found.fixed and is_stale(p, age=0.0 if _owned(p) else 60.0):
                 remove_path(p)
                 found.fixed = True
         elif found.kind == "mode":
