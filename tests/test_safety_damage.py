@@ -38,9 +38,7 @@ def _corrupt_page(db: Path, page: int = 2) -> None:
         fh.write(b"\xff" * 200)
 
 
-def test_add_refuses_a_damaged_logbook_and_names_restore(
-    jane: Cli, db_path: Path
-) -> None:
+def test_add_refuses_a_damaged_logbook_and_names_restore(jane: Cli, db_path: Path) -> None:
     _filled(jane)
     assert jane("backup").exit_code == 0
     _corrupt_page(db_path, 3)
@@ -226,7 +224,9 @@ def _model_schema() -> dict[str, dict[str, str]]:
     }
 
 
-def test_fresh_and_migrated_schemas_equal_the_models(jane: Cli, db_path: Path, tmp_path: Path) -> None:
+def test_fresh_and_migrated_schemas_equal_the_models(
+    jane: Cli, db_path: Path, tmp_path: Path
+) -> None:
     models = _model_schema()
     assert _schema(db_path) == models
     old = tmp_path / "old" / "cmelog.db"
@@ -236,9 +236,7 @@ def test_fresh_and_migrated_schemas_equal_the_models(jane: Cli, db_path: Path, t
     assert _schema(old) == models
 
 
-def test_a_0_1_0_logbook_migrates_keeps_everything_and_backs_up(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_a_0_1_0_logbook_migrates_keeps_everything_and_backs_up(cli: Cli, tmp_path: Path) -> None:
     import json
 
     book = tmp_path / "old" / "cmelog.db"

@@ -147,9 +147,7 @@ def test_an_empty_file_becomes_the_logbook_mode_0600(cli: Cli, tmp_path: Path) -
     assert empty.stat().st_mode & 0o777 == 0o600
 
 
-def test_a_dangling_symlink_becomes_the_logbook_through_the_link(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_a_dangling_symlink_becomes_the_logbook_through_the_link(cli: Cli, tmp_path: Path) -> None:
     real = tmp_path / "real" / "cme.db"
     real.parent.mkdir()
     link = tmp_path / "link.db"

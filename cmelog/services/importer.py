@@ -254,7 +254,6 @@ def _fresh(stored: set[Any], entries: list[Entry]) -> tuple[list[Entry], int]:
         if key in stored:
             skipped += 1
         else:
-            stored.add(key)
             fresh.append(e)
     return fresh, skipped
 
