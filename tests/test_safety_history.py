@@ -7,7 +7,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import sqlite3
 import zipfile
 from collections.abc import Callable
@@ -357,3 +356,18 @@ def test_import_names_the_line_and_field_of_a_control_character(
     assert "line 3" in result.stderr and "notes" in result.stderr
     assert "\x1b" not in result.stderr
     assert _count(db_path, "entry") == 0
+
+
+def test_iter_entries_streams_what_list_entries_returns(jane: Cli, db_path: Path) -> None:
+    import types
+
+    from cmelog.storage import reads
+    from cmelog.storage.db import open_logbook
+
+    for i in range(7):
+        ok(jane("add", f"E{i}", "--date", f"2025-01-0{i + 1}", "--category", "2", "--credits", "1"))
+    with open_logbook(db_path).reader() as con:
+        stream = reads.iter_entries(con, batch=2)
+        assert isinstance(stream, types.GeneratorType)
+        assert list(stream) == reads.list_entries(con)
+        assert list(reads.iter_entries(con, category=1)) == []
