@@ -185,9 +185,9 @@ def run_check(
             except OSError:
                 pass
     if orphans and confirm_orphans is not None and confirm_orphans(orphans):
-        gone = {str(o) for o in orphans}
+        doomed = {str(o) for o in orphans}
         for found in report.findings:
-            if found.kind == "orphan" and found.path in gone:
+            if found.kind == "orphan" and found.path in doomed:
                 Path(found.path).unlink(missing_ok=True)
                 found.fixed = True
     return report
