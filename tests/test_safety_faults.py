@@ -58,14 +58,38 @@ def _count(db: Path) -> int:
         con.close()
 
 
-def _kill_at(db: Path, delay: float, *args: str) -> int | None:
-    """Start `cmelog args`, SIGKILL it after `delay` seconds; its exit code if it finished."""
+def _holds(pid: int, db: Path) -> bool:
+    """The process has the logbook (or its journal) open: it is past start-up, at work."""
+    names = (str(db), str(db) + "-journal")
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/{pid}/fd/{fd}") in names:
+                return True
+    return False
+
+
+def _kill_at(db: Path, delay: float, *args: str, in_write: bool = False) -> int | None:
+    """Start `cmelog args`; once it has the logbook open (with `in_write`: once its rollback
+    journal exists, i.e. inside its write transaction), SIGKILL it after `delay` seconds.
+    Its exit code if it finished first, else None."""
+    journal = db.with_name(db.name + "-journal")
     proc = subprocess.Popen(
         [_exe(), "--db", str(db), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "CMELOG_DB": str(db)},
     )
+    deadline = time.monotonic() + 60
+
+    def started() -> bool:
+        return journal.exists() if in_write else _holds(proc.pid, db)
+
+    while proc.poll() is None and not started() and time.monotonic() < deadline:
+        time.sleep(0.001)
     time.sleep(delay)
     if proc.poll() is None:
         proc.send_signal(signal.SIGKILL)
@@ -104,7 +128,7 @@ def test_kill_9_at_random_moments_never_damages_or_half_writes(book: Path, tmp_p
     for trial in range(trials):
         op = ["add", "import", "edit", "backup", "restore", "export"][trial % 6]
         before = _count(book)
-        delay = rng.uniform(0.05, 0.9)
+        delay = rng.uniform(0.0, 0.4)
         out = tmp_path / f"out-{trial}"
         if op == "add":
             args: tuple[str, ...] = ("add", f"Killed {trial}", "--date", "2025-02-02",
@@ -119,8 +143,11 @@ def test_kill_9_at_random_moments_never_damages_or_half_writes(book: Path, tmp_p
             args = ("restore", str(backup), "--yes")
         else:
             args = ("audit-export", "--format", "csv", "-o", str(out) + ".csv")
-        code = _kill_at(book, delay, *args)
-        outcomes.setdefault(op, []).append("killed" if code is None else f"exit {code}")
+        in_write = op in ("add", "import", "edit") and trial % 12 < 6
+        code = _kill_at(book, delay / 20 if in_write else delay, *args, in_write=in_write)
+        hot = book.with_name(book.name + "-journal")
+        killed = "killed mid-write" if hot.exists() and hot.stat().st_size else "killed"
+        outcomes.setdefault(op, []).append(killed if code is None else f"exit {code}")
         # the next command recovers and sees a whole logbook
         assert _run(book, "list", "--json").returncode == 0
         _integrity(book)
