@@ -153,7 +153,9 @@ def _inspect(path: Path) -> tuple[int, int, bool]:
             raise damaged(path, "its SQLite header is broken")
         raise _not_cmelog(path, "not an SQLite database")
     ours = header_id == APPLICATION_ID
-    if ours and len(header) == 100:
+    journal = path.with_name(path.name + "-journal")
+    pending = journal.exists() and journal.stat().st_size > 0  # rolled back first, below
+    if ours and len(header) == 100 and not pending:
         page = int.from_bytes(header[16:18], "big")
         page = 65536 if page == 1 else page
         pages = int.from_bytes(header[28:32], "big")
@@ -169,7 +171,6 @@ def _inspect(path: Path) -> tuple[int, int, bool]:
     wal = path.with_name(path.name + "-wal")
     quiet = header[18] == 2 and not (wal.exists() and wal.stat().st_size)
     uri = _ro_uri(path, immutable=quiet)
-    journal = path.with_name(path.name + "-journal")
     for attempt in (1, 2):
         try:
             con = sqlite3.connect(uri, uri=True, timeout=busy_seconds())
