@@ -66,7 +66,7 @@ def book(jane: Cli, tmp_path: Path) -> dict[str, bytes]:
             "--provider", "MMS", "--topic", "opioids-pain-management",
             "--certificate", str(src / "course.pdf")))  # fmt: skip
     ok(jane("add", "Reading, \"élan\"", "--date", "2024-11-01", "--category", "2",
-            "--minutes", "95", "--notes", "two\nlines"))  # fmt: skip
+            "--minutes", "95", "--notes", "two\tcolumns"))  # fmt: skip
     ok(jane("attest", "child-abuse-reporting", "--date", "2005-06-01", "--how", "residency",
             "--certificate", str(src / "training.pdf")))  # fmt: skip
     return {hashlib.sha256(d).hexdigest(): d for d in certs.values()}
@@ -125,13 +125,13 @@ def test_backup_to_a_folder_takes_the_certificates(
     assert copy.is_file()
     assert listed(jane, "--db", str(copy)) == listed(jane)
     certs = folder / "certificates"
-    assert sorted(p.name for p in certs.iterdir()) == sorted(book)
+    assert sorted(p.name for p in certs.iterdir()) == sorted(f"{sha}.pdf" for sha in book)
     for sha, data in book.items():
-        assert (certs / sha).read_bytes() == data
+        assert (certs / f"{sha}.pdf").read_bytes() == data
     assert sorted(os.listdir(folder)) == ["certificates", db_path.name]
     # the originals are untouched
     for sha, data in book.items():
-        assert (db_path.parent / "certificates" / sha).read_bytes() == data
+        assert (db_path.parent / "certificates" / f"{sha}.pdf").read_bytes() == data
 
 
 def test_backup_to_a_new_folder_with_a_trailing_slash(
@@ -140,19 +140,23 @@ def test_backup_to_a_new_folder_with_a_trailing_slash(
     folder = tmp_path / "new" / "nested"
     ok(jane("backup", f"{folder}/"))
     assert (folder / db_path.name).is_file()
-    assert sorted(p.name for p in (folder / "certificates").iterdir()) == sorted(book)
+    assert sorted(p.stem for p in (folder / "certificates").iterdir()) == sorted(book)
 
 
-def test_a_second_backup_replaces_the_first(
+def test_a_second_backup_replaces_the_first_only_with_force(
     book: dict[str, bytes], jane: Cli, tmp_path: Path
 ) -> None:
     dest = tmp_path / "copy.db"
     ok(jane("backup", str(dest)))
     assert len(listed(jane, "--db", str(dest))) == 2
     ok(jane("add", "Later", "--date", "2025-05-05", "--category", "2", "--credits", "1"))
-    ok(jane("backup", str(dest)))
+    refused = jane("backup", str(dest))
+    assert refused.exit_code == 1
+    assert "--force" in refused.stderr
+    assert len(listed(jane, "--db", str(dest))) == 2
+    ok(jane("backup", "--force", str(dest)))
     assert len(listed(jane, "--db", str(dest))) == 3
-    assert sorted(os.listdir(tmp_path / ".")).count("copy.db.tmp") == 0
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(".cmelog-tmp-")]
 
 
 def test_backup_while_a_reader_holds_a_transaction(
@@ -246,9 +250,10 @@ def test_backup_onto_the_logbook_itself_is_refused(
 ) -> None:
     before = db_path.read_bytes()
     for target in (str(db_path), str(db_path.parent), f"{db_path.parent}/"):
-        result = jane("backup", target)
-        assert result.exit_code == 1, target
-        assert "logbook itself" in result.stderr
+        for force in ([], ["--force"]):
+            result = jane("backup", *force, target)
+            assert result.exit_code == 1, target
+            assert "Refusing" in result.stderr
         assert result.stdout == ""
     assert db_path.read_bytes() == before
     assert listed(jane)
@@ -305,6 +310,7 @@ def test_a_failed_backup_keeps_the_previous_copy_and_leaves_no_temporary(
     ok(jane("backup", str(dest)))
     previous = dest.read_bytes()
     ok(jane("add", "Newer", "--date", "2025-05-05", "--category", "2", "--credits", "1"))
+    dest.chmod(0o644)  # --force replaces it with a private file
 
     real_connect = sqlite3.connect
 
@@ -315,7 +321,7 @@ def test_a_failed_backup_keeps_the_previous_copy_and_leaves_no_temporary(
         return con
 
     monkeypatch.setattr(sqlite3, "connect", connect)
-    result = jane("backup", str(dest))
+    result = jane("backup", "--force", str(dest))
     assert result.exit_code == 1
     assert "disk is full" in result.stderr
     assert "Unexpected" not in result.stderr
@@ -330,11 +336,51 @@ def test_backup_repairs_a_certificate_left_truncated_by_an_interrupted_backup(
     folder = tmp_path / "backup-folder"
     (folder / "certificates").mkdir(parents=True)
     sha, data = next(iter(book.items()))
-    (folder / "certificates" / sha).write_bytes(data[:3])  # an earlier copy cut short
+    (folder / "certificates" / f"{sha}.pdf").write_bytes(data[:3])  # an earlier copy cut short
     ok(jane("backup", str(folder)))
     for name, content in book.items():
-        assert (folder / "certificates" / name).read_bytes() == content
-    assert sorted(os.listdir(folder / "certificates")) == sorted(book)
+        assert (folder / "certificates" / f"{name}.pdf").read_bytes() == content
+    assert sorted(p.stem for p in (folder / "certificates").iterdir()) == sorted(book)
+
+
+def test_disk_full_while_copying_certificates_keeps_the_earlier_folder_backup(
+    book: dict[str, bytes], jane: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's case: the earlier backup's database must not be replaced before the
+    certificates are in, and the message saying so must be true."""
+    import cmelog.services.backup as backup_service
+
+    folder = tmp_path / "backup-folder"
+    folder.mkdir()
+    ok(jane("backup", str(folder)))
+    db_copy = folder / "cmelog.db"
+    earlier = db_copy.read_bytes()
+    new_cert = tmp_path / "new.pdf"
+    new_cert.write_bytes(b"%PDF-1.4 a later certificate")
+    ok(jane("add", "Later", "--date", "2025-05-05", "--category", "2", "--credits", "1",
+            "--certificate", str(new_cert)))  # fmt: skip
+    real = backup_service.copy_verified
+
+    def disk_full(src: Path, dest_dir: Path) -> Path:
+        if src.read_bytes() == new_cert.read_bytes():
+            (dest_dir / ".cmelog-tmp-1-partial").write_bytes(b"%PD")
+            (dest_dir / ".cmelog-tmp-1-partial").unlink()
+            raise OSError(28, "No space left on device")
+        return real(src, dest_dir)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(backup_service, "copy_verified", disk_full)
+        result = jane("backup", "--force", str(folder))
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr
+    assert "earlier backup there is unchanged" in result.stderr
+    assert db_copy.read_bytes() == earlier  # the message is true
+    assert listed(jane, "--db", str(db_copy))[-1]["title"] != "Later"
+    for f in (folder / "certificates").iterdir():
+        assert hashlib.sha256(f.read_bytes()).hexdigest() == f.stem
+    assert not [n for n in os.listdir(folder) if n.startswith(".cmelog-tmp-")]
+    ok(jane("backup", "--force", str(folder)))
+    assert listed(jane, "--db", str(db_copy))[-1]["title"] == "Later"
 
 
 def test_a_failed_certificate_copy_leaves_no_partial_certificate(
@@ -342,21 +388,26 @@ def test_a_failed_certificate_copy_leaves_no_partial_certificate(
 ) -> None:
     folder = tmp_path / "backup-folder"
     folder.mkdir()
+    real_write = os.write
+    calls = {"n": 0}
 
-    def disk_full(src: Any, dst: Any, *args: Any, **kwargs: Any) -> Any:
-        Path(dst).write_bytes(Path(src).read_bytes()[:3])  # a few bytes, then the disk is full
+    def fsync_full(fd: int) -> None:
+        calls["n"] += 1
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch:
-        patch.setattr(shutil, "copyfile", disk_full)
+        patch.setattr(os, "fsync", fsync_full)
         result = jane("backup", str(folder))
+    del real_write
     assert result.exit_code == 1
+    assert calls["n"] >= 1
     assert "No space left on device" in result.stderr
     certs = folder / "certificates"
     for name in os.listdir(certs) if certs.exists() else []:
         # whatever is left is whole and named by its content
-        assert hashlib.sha256((certs / name).read_bytes()).hexdigest() == name
+        assert hashlib.sha256((certs / name).read_bytes()).hexdigest() == Path(name).stem
+    assert not [n for n in os.listdir(folder) if n.startswith(".cmelog-tmp-")]
     ok(jane("backup", str(folder)))
     for name, content in book.items():
-        assert (certs / name).read_bytes() == content
-    assert sorted(os.listdir(certs)) == sorted(book)
+        assert (certs / f"{name}.pdf").read_bytes() == content
+    assert sorted(p.stem for p in certs.iterdir()) == sorted(book)

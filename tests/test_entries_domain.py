@@ -229,8 +229,14 @@ def test_control_and_invalid_characters_refused(bad: str) -> None:
     assert "U+" in refused(**{**CAT2, "title": bad}, credits="1")
 
 
-def test_clean_text_keeps_newlines_in_multiline_text_only() -> None:
-    assert clean_text("  line 1\nline 2\t ", "--notes") == "line 1\nline 2"
+def test_clean_text_refuses_every_control_character_but_tab() -> None:
+    # cli.md 0.2 "Text fields": C0 and C1 control characters other than tab are refused,
+    # newline and carriage return included, naming the field
+    assert clean_text("  col 1\tcol 2 ", "--notes") == "col 1\tcol 2"
+    for bad in ("a\nb", "a\rb", "a\x1b[2Jb", "a\x9bb", "a\x00b", "a\x7fb"):
+        with pytest.raises(UsageError) as info:
+            clean_text(bad, "--notes")
+        assert "--notes" in info.value.message
     with pytest.raises(UsageError):
         clean_text("a\nb", "--name", multiline=False)
     with pytest.raises(UsageError):

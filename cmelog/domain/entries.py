@@ -56,17 +56,22 @@ class Built:
 
 
 def clean_text(value: str, option: str, *, multiline: bool = True) -> str:
-    """Printable text: no control characters (except newline/tab), no lone surrogates."""
+    """Printable text: C0 and C1 control characters other than tab are refused (newline and
+    carriage return too: cli.md "Text fields"), and lone surrogates. `multiline` is kept for
+    callers' signatures; it no longer admits line breaks."""
+    from cmelog.domain.textsafe import control_message, has_control
+
+    del multiline
     text = value.strip()
     if len(text) > MAX_TEXT:
         raise UsageError(
             f"{option} is {len(text)} characters long; at most {MAX_TEXT} are accepted."
         )
+    if has_control(text):
+        raise UsageError(control_message(option, text))
     for ch in text:
         cat = unicodedata.category(ch)
-        if ch in "\n\t\r" and multiline:
-            continue
-        if cat in ("Cc", "Cs", "Co", "Cn") or ch in "\u2028\u2029":
+        if cat in ("Cc", "Cs", "Co", "Cn") and ch != "\t" or ch in "\u2028\u2029":
             raise UsageError(
                 f"{option} contains the control or invalid character U+{ord(ch):04X}; "
                 "only printable text is accepted."

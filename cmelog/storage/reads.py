@@ -361,9 +361,136 @@ def count_entries(c: Any, *, start: date, end: date) -> int:
     return int(row[0])
 
 
-def iter_entries(c: Any, *, start: date, end: date) -> Iterator[Entry]:
-    """The entries of list_entries(start=, end=), same order, read one row at a time: an audit
-    export of a 100k-entry logbook never holds them all."""
-    sql = _ENTRY_SELECT + " WHERE eff_date >= ? AND eff_date <= ?" + _ORDER
-    for row in connection(c).execute(sql, (start.isoformat(), end.isoformat())):
-        yield entry_from_row(row)
+# ------------------------------------------------------------------ issue 10: streaming, history
+def iter_entries(
+    c: Any,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    category: int | None = None,
+    topic: str | None = None,
+    batch: int = 500,
+) -> Iterator[Entry]:
+    """Entries like `list_entries`, one at a time from the cursor (bounded memory, for
+    `list --json` / `--csv` on a long logbook)."""
+    where: list[str] = []
+    args: list[Any] = []
+    if start is not None:
+        where.append("eff_date >= ?")
+        args.append(start.isoformat())
+    if end is not None:
+        where.append("eff_date <= ?")
+        args.append(end.isoformat())
+    if category is not None:
+        where.append("category = ?")
+        args.append(category)
+    if topic is not None:
+        where.append("topics LIKE ?")
+        args.append(f"%;{topic};%")
+    sql = _ENTRY_SELECT + (" WHERE " + " AND ".join(where) if where else "") + _ORDER
+    cursor = connection(c).execute(sql, args)
+    try:
+        while rows := cursor.fetchmany(batch):
+            yield from map(entry_from_row, rows)
+    finally:
+        cursor.close()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row of the append-only history."""
+
+    id: int
+    at: str
+    command: str
+    action: str
+    entity: str
+    entity_id: int | None
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+
+def _change(row: Sequence[Any]) -> Change:
+    import json
+
+    i, at, command, action, entity, entity_id, old, new = row
+    return Change(
+        i,
+        at,
+        command,
+        action,
+        entity,
+        entity_id,
+        json.loads(old) if old else None,
+        json.loads(new) if new else None,
+    )
+
+
+def history(c: Any, entity_id: int | None = None, entity: str | None = None) -> list[Change]:
+    """Changes in the order made; of one entity when `entity_id` is given."""
+    sql = "SELECT id, at, command, action, entity, entity_id, old, new FROM history"
+    args: list[Any] = []
+    where: list[str] = []
+    if entity_id is not None:
+        where.append("entity_id = ?")
+        args.append(entity_id)
+    if entity is not None:
+        where.append("entity = ?")
+        args.append(entity)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return [_change(r) for r in connection(c).execute(sql + " ORDER BY id", args)]
+
+
+def last_deletion(c: Any, entry_id: int) -> Change | None:
+    row = (
+        connection(c)
+        .execute(
+            "SELECT id, at, command, action, entity, entity_id, old, new FROM history "
+            "WHERE entity = 'entry' AND entity_id = ? AND action = 'delete' "
+            "ORDER BY id DESC LIMIT 1",
+            (entry_id,),
+        )
+        .fetchone()
+    )
+    return _change(row) if row else None
+
+
+def get_attestation(c: Any, attestation_id: int) -> Attestation | None:
+    if not -SQLITE_MAX_INT - 1 <= attestation_id <= SQLITE_MAX_INT:
+        return None
+    row = (
+        connection(c)
+        .execute(
+            "SELECT id, requirement, date, how, certificate_sha256, certificate_name "
+            "FROM attestation WHERE id = ?",
+            (attestation_id,),
+        )
+        .fetchone()
+    )
+    if row is None:
+        return None
+    i, req, d, how, sha, name = row
+    when = _date(d)
+    assert when is not None
+    return Attestation(i, req, when, how, sha, name)
+
+
+def certificate_references(c: Any) -> list[tuple[str, int, str, str | None]]:
+    """(entity, id, sha256, name) of every certificate an entry or attestation names."""
+    rows = connection(c).execute(
+        "SELECT 'entry', id, certificate_sha256, certificate_name FROM entry "
+        "WHERE certificate_sha256 IS NOT NULL UNION ALL "
+        "SELECT 'attestation', id, certificate_sha256, certificate_name FROM attestation "
+        "WHERE certificate_sha256 IS NOT NULL ORDER BY 1, 2"
+    )
+    return [(str(e), int(i), str(sha).lower(), n) for e, i, sha, n in rows]
+
+
+def history_certificates(c: Any) -> set[str]:
+    """Certificate SHA-256s named by any recorded value (deleted entries can come back)."""
+    rows = connection(c).execute(
+        "SELECT json_extract(old, '$.certificate_sha256'), "
+        "json_extract(new, '$.certificate_sha256') FROM history"
+    )
+    return {str(v).lower() for r in rows for v in r if v}

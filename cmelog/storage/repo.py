@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -12,7 +12,7 @@ from sqlmodel import Session, col, delete
 
 from cmelog.domain.model import Attestation, Entry, Profile
 from cmelog.storage.models import AttestationRow, EntryRow, ProfileRow, ReminderRow
-from cmelog.storage.reads import topics_to_db
+from cmelog.storage.reads import connection, topics_to_db
 
 PROFILE_FIELDS = (
     "name",
@@ -58,37 +58,133 @@ def row_values(e: Entry) -> dict[str, Any]:
     }
 
 
-def add_entry(s: Session, e: Entry) -> Entry:
+# ------------------------------------------------------------------ history (same transaction)
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _json_of(con: Any, table: str) -> str:
+    """A SQL json_object(...) of every column of `table`, as stored."""
+    columns = [r[1] for r in con.execute(f"PRAGMA table_info({table})").fetchall()]
+    return "json_object(" + ", ".join(f"'{c}', {c}" for c in columns) + ")"
+
+
+def _snapshot(s: Session, table: str, row_id: int) -> str | None:
+    con = connection(s)
+    sql = f"SELECT {_json_of(con, table)} FROM {table} WHERE id = ?"
+    row = con.execute(sql, (row_id,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def record_history(
+    s: Session,
+    *,
+    command: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    old: str | None,
+    new: str | None,
+) -> None:
+    """Append one change to the history (append-only: triggers refuse UPDATE and DELETE)."""
+    connection(s).execute(
+        "INSERT INTO history (at, command, action, entity, entity_id, old, new) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (_now(), command, action, entity, entity_id, old, new),
+    )
+
+
+def add_entry(s: Session, e: Entry, *, command: str = "add") -> Entry:
     row = EntryRow(**row_values(e))
     s.add(row)
     s.flush()
     assert row.id is not None
+    record_history(
+        s,
+        command=command,
+        action="add",
+        entity="entry",
+        entity_id=row.id,
+        old=None,
+        new=_snapshot(s, "entry", row.id),
+    )
     return dataclasses.replace(e, id=row.id)
 
 
-def add_entries(s: Session, entries: Sequence[Entry]) -> int:
-    """Bulk insert: one executemany, not one ORM round trip per row."""
+def add_entries(s: Session, entries: Sequence[Entry], *, command: str = "import") -> int:
+    """Bulk insert: one executemany, not one ORM round trip per row; one history row each."""
     if entries:
+        s.flush()
+        con = connection(s)
+        before = con.execute("SELECT COALESCE(MAX(id), 0) FROM entry").fetchone()[0]
         s.execute(insert(EntryRow), [row_values(e) for e in entries])
+        s.flush()
+        con.execute(
+            "INSERT INTO history (at, command, action, entity, entity_id, old, new) "
+            f"SELECT ?, ?, 'import', 'entry', id, NULL, {_json_of(con, 'entry')} FROM entry "
+            "WHERE id > ? ORDER BY id",
+            (_now(), command, before),
+        )
     return len(entries)
 
 
-def update_entry(s: Session, e: Entry) -> Entry:
+def update_entry(s: Session, e: Entry, *, command: str = "edit") -> Entry:
     row = s.get(EntryRow, e.id)
     assert row is not None
+    s.flush()
+    old = _snapshot(s, "entry", e.id)
     for key, value in row_values(e).items():
         setattr(row, key, value)
     s.add(row)
     s.flush()
+    new = _snapshot(s, "entry", e.id)
+    if new != old:
+        record_history(
+            s, command=command, action="edit", entity="entry", entity_id=e.id, old=old, new=new
+        )
     return e
 
 
-def delete_entry(s: Session, entry_id: int) -> bool:
+def delete_entry(s: Session, entry_id: int, *, command: str = "delete") -> bool:
+    s.flush()
+    old = _snapshot(s, "entry", entry_id)
     result = s.execute(delete(EntryRow).where(col(EntryRow.id) == entry_id))
-    return bool(getattr(result, "rowcount", 0))
+    gone = bool(getattr(result, "rowcount", 0))
+    if gone:
+        record_history(
+            s,
+            command=command,
+            action="delete",
+            entity="entry",
+            entity_id=entry_id,
+            old=old,
+            new=None,
+        )
+    return gone
 
 
-def add_attestation(s: Session, a: Attestation) -> Attestation:
+def undelete_entry(s: Session, entry_id: int, values: dict[str, Any]) -> None:
+    """Insert a deleted entry back with its id and the values it had when deleted."""
+    con = connection(s)
+    columns = [r[1] for r in con.execute("PRAGMA table_info(entry)").fetchall()]
+    names = [c for c in columns if c in values]
+    s.flush()
+    con.execute(
+        f"INSERT INTO entry ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+        [values[c] for c in names],
+    )
+    record_history(
+        s,
+        command="undelete",
+        action="undelete",
+        entity="entry",
+        entity_id=entry_id,
+        old=None,
+        new=_snapshot(s, "entry", entry_id),
+    )
+
+
+def add_attestation(s: Session, a: Attestation, *, command: str = "attest") -> Attestation:
     row = AttestationRow(
         requirement=a.requirement,
         date=a.date,
@@ -99,7 +195,60 @@ def add_attestation(s: Session, a: Attestation) -> Attestation:
     s.add(row)
     s.flush()
     assert row.id is not None
+    record_history(
+        s,
+        command=command,
+        action="attest",
+        entity="attestation",
+        entity_id=row.id,
+        old=None,
+        new=_snapshot(s, "attestation", row.id),
+    )
     return dataclasses.replace(a, id=row.id)
+
+
+def update_attestation(s: Session, a: Attestation, *, command: str = "attestations edit") -> None:
+    row = s.get(AttestationRow, a.id)
+    assert row is not None
+    s.flush()
+    old = _snapshot(s, "attestation", a.id)
+    row.date = a.date
+    row.how = a.how
+    row.certificate_sha256 = a.certificate_sha256
+    row.certificate_name = a.certificate_name
+    s.add(row)
+    s.flush()
+    new = _snapshot(s, "attestation", a.id)
+    if new != old:
+        record_history(
+            s,
+            command=command,
+            action="attestation-edit",
+            entity="attestation",
+            entity_id=a.id,
+            old=old,
+            new=new,
+        )
+
+
+def delete_attestation(
+    s: Session, attestation_id: int, *, command: str = "attestations delete"
+) -> bool:
+    s.flush()
+    old = _snapshot(s, "attestation", attestation_id)
+    result = s.execute(delete(AttestationRow).where(col(AttestationRow.id) == attestation_id))
+    gone = bool(getattr(result, "rowcount", 0))
+    if gone:
+        record_history(
+            s,
+            command=command,
+            action="attestation-delete",
+            entity="attestation",
+            entity_id=attestation_id,
+            old=old,
+            new=None,
+        )
+    return gone
 
 
 def record_reminder(s: Session, renewal_date: date, milestone: int, on: date) -> None:
