@@ -39,6 +39,10 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("CMELOG_DEBUG", raising=False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
+    # a relative output (the default export name) lands in the test's folder, never the repo
+    work = tmp_path / "cwd"
+    work.mkdir(exist_ok=True)
+    monkeypatch.chdir(work)
 
 
 @pytest.fixture

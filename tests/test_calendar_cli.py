@@ -130,13 +130,24 @@ def test_byte_identical_twice_and_stable_uids(jane: Callable[..., Any], tmp_path
     out = tmp_path / "renewal.ics"
     write(jane, out, "--as-of", "2026-01-10")
     first = out.read_bytes()
-    write(jane, out, "--as-of", "2026-01-10")
+    write(jane, out, "--as-of", "2026-01-10", "--force")
     assert out.read_bytes() == first
     other = tmp_path / "again.ics"
     write(jane, other, "--as-of", "2026-01-10")
     assert other.read_bytes() == first
     assert len(uids(out)) == 3
     assert all(uid.endswith("@cmelog") or "@" in uid for uid in uids(out))
+
+
+def test_an_existing_file_is_kept_without_force(jane: Callable[..., Any], tmp_path: Path) -> None:
+    out = tmp_path / "renewal.ics"
+    out.write_bytes(b"mine")
+    result = jane("calendar", "--output", str(out), "--as-of", "2026-01-10")
+    assert result.exit_code == 1
+    assert "--force" in result.stderr and str(out) in result.stderr
+    assert out.read_bytes() == b"mine"
+    assert list(tmp_path.iterdir()) == [out] or set(tmp_path.iterdir()) >= {out}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cmelog-tmp-")]
 
 
 def test_dtstamp_is_the_as_of_date_or_source_date_epoch(

@@ -685,11 +685,11 @@ def test_list_csv(logbook: Cli) -> None:
 
 
 def test_list_csv_quotes_awkward_text(jane: Cli) -> None:
-    ok(jane("add", 'Ethics, "hard" cases', *CAT2, "--credits", "1", "--notes", "line 1\nline 2"))
+    ok(jane("add", 'Ethics, "hard" cases', *CAT2, "--credits", "1", "--notes", "line 1\tline 2"))
     out = ok(jane("list", "--csv")).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["title"] == 'Ethics, "hard" cases'
-    assert rows[0]["notes"] == "line 1\nline 2"
+    assert rows[0]["notes"] == "line 1\tline 2"
 
 
 # ---------------------------------------------------------------------------- show

@@ -275,9 +275,12 @@ def test_a_0_1_0_logbook_migrates_keeps_everything_and_backs_up(cli: Cli, tmp_pa
     assert json.loads(cli("--db", str(copy), "list", "--json").stdout) == json.loads(
         cli("--db", str(book), "list", "--json").stdout
     )
+    # the migration gave 0.1's extension-less certificate its extension (and mode 0600)
     assert [p.name for p in (tmp_path / "bk" / "certificates").iterdir()] == [
-        p.name for p in FIXTURE_CERTS.iterdir()
+        p.name + ".pdf" for p in FIXTURE_CERTS.iterdir()
     ]
+    migrated = book.parent / "certificates" / (next(FIXTURE_CERTS.iterdir()).name + ".pdf")
+    assert migrated.stat().st_mode & 0o777 == 0o600
     # history works on a migrated logbook
     assert cli("--db", str(book), "delete", "1", "--yes").exit_code == 0
     assert cli("--db", str(book), "undelete", "1").exit_code == 0

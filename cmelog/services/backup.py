@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cmelog.errors import CmelogError, UsageError
+from cmelog.paths import user_path
 from cmelog.services.context import Context
 from cmelog.services.files import (
     FILE_MODE,
@@ -173,7 +174,7 @@ def backup(
             return _dated(logbook.path, logbook.certificates, folder, keep)
         if target == "":
             raise UsageError("PATH is empty; give a file or folder for the backup.")
-        dest = Path(target).expanduser().absolute()
+        dest = user_path(target).absolute()
         if dest.is_dir() or target.endswith(("/", os.sep)):
             return _folder(logbook.path, logbook.certificates, dest, force)
         guard(dest, force=force, protect=logbook.path, what="backup", backup=True)

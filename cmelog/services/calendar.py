@@ -10,6 +10,7 @@ from typing import BinaryIO
 from cmelog import __version__
 from cmelog.domain.dates import parse_date
 from cmelog.errors import UsageError
+from cmelog.paths import user_path
 from cmelog.services.context import Context, require_profile
 from cmelog.services.files import atomic_write
 
@@ -49,4 +50,4 @@ def write_calendar(ctx: Context, output: str, as_of: str | None, *, force: bool 
     def write(fh: BinaryIO) -> None:
         fh.write(data)
 
-    return atomic_write(Path(output).expanduser(), write, force=force, protect=ctx.path)
+    return atomic_write(user_path(output), write, force=force, protect=ctx.path)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from cmelog.errors import CmelogError, UsageError
+from cmelog.paths import user_path
+from cmelog.services.files import TMP_PREFIX
+from cmelog.storage.certfiles import (
+    certificate_file,
+    migrate_bare,
+    stored_suffix,
+)
 
 
 @dataclass(frozen=True)
@@ -20,32 +26,8 @@ class StoredCertificate:
     created: bool  # False when an identical file was already stored
 
 
-_SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
-
-
-def stored_suffix(name: str | None) -> str:
-    """The extension a stored certificate keeps: the original's, lower-cased (".pdf"), or ""."""
-    suffix = Path(name or "").suffix.lower()
-    return suffix if _SUFFIX.fullmatch(suffix) else ""
-
-
-def certificate_file(folder: Path, sha256: str, name: str | None) -> Path:
-    """Where the certificate with this SHA-256 is stored: `<sha256><ext>`; a file stored by
-    cmelog 0.1 (no extension) or under another extension is found too. The returned path may
-    not exist (a missing certificate)."""
-    preferred = folder / (sha256 + stored_suffix(name))
-    if preferred.exists():
-        return preferred
-    bare = folder / sha256
-    if bare.exists():
-        return bare
-    for other in sorted(folder.glob(sha256 + ".*")):
-        return other
-    return preferred
-
-
 def check_certificate(path_text: str) -> Path:
-    path = Path(path_text).expanduser()
+    path = user_path(path_text)
     try:
         is_file = path.is_file()
     except (OSError, ValueError):  # e.g. a name too long for the file system
@@ -63,7 +45,7 @@ def store_certificate(source: Path, folder: Path) -> StoredCertificate:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         digest = hashlib.sha256()
-        fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=folder)
         try:
             with source.open("rb") as src, os.fdopen(fd, "wb") as out:
                 for chunk in iter(lambda: src.read(1 << 20), b""):
@@ -96,23 +78,6 @@ def discard(stored: StoredCertificate | None) -> None:
     """Undo a copy made by a command that then failed."""
     if stored is not None and stored.created:
         stored.path.unlink(missing_ok=True)
-
-
-def migrate_bare(folder: Path, sha256: str, name: str | None) -> Path | None:
-    """Give a certificate stored by cmelog 0.1 as `<sha256>` (no extension) the extension of
-    its recorded name. One atomic rename: an interruption leaves either name, and
-    `certificate_file` finds both. Returns the path now holding the file (None if absent)."""
-    bare = folder / sha256
-    suffix = stored_suffix(name)
-    target = folder / (sha256 + suffix)
-    if not suffix or not bare.is_file() or bare.is_symlink():
-        found = certificate_file(folder, sha256, name)
-        return found if found.exists() else None
-    if target.exists():  # both exist (an earlier run was interrupted after copying): keep one
-        bare.unlink(missing_ok=True)
-        return target
-    os.replace(bare, target)
-    return target
 
 
 def migrate_all(folder: Path, records: list[tuple[str, str | None]]) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cmelog.domain.certparse import Proposal, parse_certificate
 from cmelog.errors import UsageError
+from cmelog.paths import user_path
 
 NO_TEXT = "no text found in this PDF; type the values"
 
@@ -38,7 +39,7 @@ def pdf_text(path: Path) -> str:
 
 
 def read_certificate(path_text: str) -> ReadCertificate:
-    path = Path(path_text).expanduser()
+    path = user_path(path_text)
     try:
         is_file = path.is_file()
     except (OSError, ValueError):

@@ -25,6 +25,7 @@ from cmelog.domain.model import Attestation, CycleWindow, Entry, Evaluation, Pro
 from cmelog.domain.report import AuditReport, OneTimeEvidence, ReportCycle
 from cmelog.domain.rules import Rules
 from cmelog.errors import CmelogError, UsageError
+from cmelog.paths import user_path
 from cmelog.services.context import Context, require_profile, rules_for
 from cmelog.services.files import atomic_write
 
@@ -439,7 +440,7 @@ def audit_export(
     An --output that is an existing folder receives the default file name. `warn` receives one
     sentence per text the PDF cannot fully draw.
     """
-    target = Path(output).expanduser() if output else None
+    target = user_path(output) if output else None
     if fmt is None:
         fmt = "csv" if target is not None and target.suffix.lower() == ".csv" else "pdf"
     fmt = fmt.strip().lower()

@@ -22,6 +22,7 @@ from cmelog.domain.entries import EntryInput, build_entry
 from cmelog.domain.model import Attestation, Entry
 from cmelog.domain.textsafe import control_message, has_control
 from cmelog.errors import CmelogError, UsageError
+from cmelog.paths import user_path
 from cmelog.services.context import Context, require_profile, rules_for
 
 REQUIRED = ("date", "title", "category", "credits")
@@ -227,7 +228,7 @@ def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
 
     if not file.strip():
         raise UsageError("FILE is empty; give the path of a CSV file or bundle .zip.")
-    path = Path(file).expanduser()
+    path = user_path(file)
     if path.suffix.lower() == ".zip" or (path.is_file() and zipfile.is_zipfile(path)):
         return import_bundle(ctx, path, dry_run=dry_run)
     rows, _columns = _read_rows(path)

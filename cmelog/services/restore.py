@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cmelog.errors import CmelogError, UsageError
+from cmelog.paths import user_path
 from cmelog.services.context import Context
 
 
@@ -88,7 +89,7 @@ def restore(ctx: Context, source_text: str, confirm: Callable[[str], bool] | Non
 
     if not source_text.strip():
         raise UsageError("BACKUP is empty; give a backup file, backup folder or bundle .zip.")
-    source = Path(source_text).expanduser().absolute()
+    source = user_path(source_text).absolute()
     target = resolve_path(ctx.db_option)
     if not source.exists():
         raise UsageError(

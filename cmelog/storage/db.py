@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cmelog.errors import CmelogError, ExitStatus, NoProfileError, UsageError
+from cmelog.paths import user_path
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -43,7 +44,7 @@ def resolve_path(option: str | None) -> Path:
     if option is not None and "\x00" in option:
         raise UsageError("--db contains a NUL character; give the path of your logbook file.")
     raw = option or os.environ.get("CMELOG_DB") or None
-    path = Path(raw).expanduser() if raw else default_path()
+    path = user_path(raw) if raw else default_path()
     return path.absolute()
 
 
@@ -451,6 +452,16 @@ def _apply_migrations(path: Path, current: int) -> None:
                     version = target
             con.execute(f"PRAGMA application_id={APPLICATION_ID}")
             con.execute(f"PRAGMA user_version={version}")
+            records = (
+                con.execute(
+                    "SELECT certificate_sha256, certificate_name FROM entry "
+                    "WHERE certificate_sha256 IS NOT NULL UNION "
+                    "SELECT certificate_sha256, certificate_name FROM attestation "
+                    "WHERE certificate_sha256 IS NOT NULL"
+                ).fetchall()
+                if 0 < current < 2
+                else []
+            )
             con.execute("COMMIT")
         except BaseException:
             if con.in_transaction:
@@ -467,6 +478,10 @@ def _apply_migrations(path: Path, current: int) -> None:
             f"Could not upgrade the logbook {path} from schema {current} to {SCHEMA_VERSION} "
             f"({exc}); it was left unchanged."
         ) from None
+    if records:  # cmelog 0.1 stored certificates without their extension
+        from cmelog.storage.certfiles import migrate_folder
+
+        migrate_folder(certificates_dir(path), [(str(s), n) for s, n in records])
 
 
 def _is_whole_copy(path: Path, version: int) -> bool:

@@ -9,6 +9,7 @@ Writes, the schema and migrations stay with SQLModel (`storage/repo.py`, `storag
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -393,7 +394,9 @@ def iter_entries(
         while rows := cursor.fetchmany(batch):
             yield from map(entry_from_row, rows)
     finally:
-        cursor.close()
+        # a generator left unfinished may be closed after its connection: nothing to do then
+        with contextlib.suppress(sqlite3.ProgrammingError):
+            cursor.close()
 
 
 @dataclass(frozen=True)
