@@ -46,7 +46,9 @@ JANE = [
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _isolated_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """No test ever touches the user's real logbook or inherits colour settings."""
     monkeypatch.setenv("CMELOG_DB", str(tmp_path / "logbook" / "cmelog.db"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
@@ -55,9 +57,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     # a relative output (the default export name) lands in the test's folder, never the repo
-    work = tmp_path / "cwd"
-    work.mkdir(exist_ok=True)
-    monkeypatch.chdir(work)
+    # (a folder of its own, beside tmp_path: tests list tmp_path's contents)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
 @pytest.fixture

@@ -174,6 +174,10 @@ def _global(
         ),
     ] = False,
 ) -> None:
+    if db is not None:
+        from cmelog.storage.db import resolve_path
+
+        resolve_path(db)  # `--db ""` is exit 2 before anything else is checked
     ctx.obj = Context(db_option=db)
 
 

@@ -219,31 +219,29 @@ def list_(
 
     if as_json and as_csv:
         raise UsageError("Give only one of --json and --csv.")
-    listing = list_entries(
+    with list_entries(
         _ctx(ctx), cycle=cycle, start=from_, end=to, category=category, topic=topic, as_of=as_of
-    )
-    if as_json:
-        from cmelog.render.jsonout import dump, entry_json
+    ) as listing:
 
-        dump([entry_json(e) for e in listing.entries])
-    elif as_csv:
-        from cmelog.render.csvout import write_csv
+        def cycle_of(e: Any) -> str:
+            return cycle_label(listing.renewal, e.effective_date)
 
-        write_csv(
-            sys.stdout, listing.entries, lambda e: cycle_label(listing.renewal, e.effective_date)
-        )
-    elif sys.stdout.isatty():
-        from cmelog.render.listing import table
+        if as_json:
+            from cmelog.render.jsonout import dump_stream, entry_json
 
-        table(
-            listing.entries,
-            lambda e: cycle_label(listing.renewal, e.effective_date),
-            listing.renewal,
-        )
-    else:
-        from cmelog.render.listing import tab_lines
+            dump_stream(entry_json(e) for e in listing.entries)
+        elif as_csv:
+            from cmelog.render.csvout import write_csv
 
-        tab_lines(sys.stdout, listing.entries)
+            write_csv(sys.stdout, listing.entries, cycle_of)
+        elif sys.stdout.isatty():
+            from cmelog.render.listing import table
+
+            table(list(listing.entries), cycle_of, listing.renewal)
+        else:
+            from cmelog.render.listing import tab_lines
+
+            tab_lines(sys.stdout, listing.entries)
 
 
 @app.command()

@@ -30,6 +30,13 @@ def parse_date(text: str, today: date, option: str = "date") -> date:
             raise UsageError(
                 f"{option} {text!r} is out of range; give a date between {MIN_YEAR} and {MAX_YEAR}."
             )
+    from cmelog.domain.suggest import iso_suggestion  # suggest imports this module
+
+    hint = iso_suggestion(text)
+    if hint is not None and hint != text.strip():
+        raise UsageError(
+            f"{option} {text.strip()!r} is not written YYYY-MM-DD; did you mean {hint}?"
+        )
     raise UsageError(
         f"{option} {text!r} is not a valid date; use YYYY-MM-DD (for example 2026-03-14), "
         "'today' or 'yesterday'."

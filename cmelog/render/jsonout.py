@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from cmelog.domain.credits import json_number, minutes_json
@@ -89,3 +90,15 @@ def requirement_json(r: RequirementResult, *, explain: bool) -> dict[str, Any]:
 
 def dump(doc: Any) -> None:
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def dump_stream(items: Iterable[Any]) -> None:
+    """A JSON list written item by item, byte for byte what `dump(list(items))` writes, without
+    holding the list."""
+    out = sys.stdout
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("[\n  " if first else ",\n  ") + text)
+        first = False
+    out.write("[]\n" if first else "\n]\n")

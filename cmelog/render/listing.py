@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TextIO
 
 from cmelog.domain.credits import short_credits
@@ -41,7 +41,7 @@ def tab_line(e: Entry) -> str:
     )
 
 
-def tab_lines(out: TextIO, entries: Sequence[Entry]) -> None:
+def tab_lines(out: TextIO, entries: Iterable[Entry]) -> None:
     for e in entries:
         out.write(tab_line(e) + "\n")
 

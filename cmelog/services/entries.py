@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cmelog.domain.credits import format_credits
@@ -182,10 +183,11 @@ def delete_entry(ctx: Context, entry_id: int, confirm: object = None) -> Entry:
 
 @dataclass(frozen=True)
 class Listing:
-    entries: list[Entry]
+    entries: Iterable[Entry]  # streamed from the logbook while the listing is open
     renewal: Renewal
 
 
+@contextmanager
 def list_entries(
     ctx: Context,
     *,
@@ -195,7 +197,9 @@ def list_entries(
     category: str | None = None,
     topic: str | None = None,
     as_of: str | None = None,
-) -> Listing:
+) -> Iterator[Listing]:
+    """The entries to list, read one at a time while the block runs (bounded memory on a long
+    logbook: `list --json` on 1M entries never holds them all)."""
     from cmelog.domain.cycles import renewal_status
     from cmelog.storage import reads
 
@@ -217,9 +221,9 @@ def list_entries(
         elif cycle == "previous":
             window = renewal.previous
             if window is None:
-                return Listing([], renewal)
+                yield Listing([], renewal)
+                return
         if window is not None:
             lo = max(lo, window.start) if lo else window.start
             hi = min(hi, window.end) if hi else window.end
-        entries = reads.list_entries(s, start=lo, end=hi, category=cat, topic=slug)
-        return Listing(entries, renewal)
+        yield Listing(reads.iter_entries(s, start=lo, end=hi, category=cat, topic=slug), renewal)
