@@ -10,9 +10,9 @@ from rich.text import Text
 
 from cmelog.domain.credits import format_credits, short_credits
 from cmelog.domain.model import Evaluation, RequirementResult
+from cmelog.domain.status import StatusReport
 from cmelog.render.jsonout import requirement_json
 from cmelog.render.text import _safe, bar, console
-from cmelog.services.status import StatusReport
 
 
 def _window(w: Any) -> dict[str, str] | None:

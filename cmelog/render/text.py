@@ -12,8 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cmelog.domain.credits import format_credits, short_credits
-from cmelog.domain.model import Attestation, Entry, Profile, RequirementResult
-from cmelog.domain.rules import Rules
+from cmelog.domain.model import Attestation, Entry, Profile
 from cmelog.domain.textsafe import neutralise
 
 
@@ -128,23 +127,6 @@ def bar(earned: int, required: int, width: int = 12) -> str:
     return "#" * filled + "." * (width - filled)
 
 
-def requirement_cells(r: RequirementResult) -> tuple[str, str, str]:
-    """(progress, figures, state)"""
-    if not r.applies:
-        return ("", "does not apply", "n/a")
-    state = "met" if r.met else "missing"
-    if r.required is None:
-        return ("", "training", state)
-    earned = r.earned or 0
-    figures = f"{short_credits(earned)}/{short_credits(r.required)}"
-    attested = any(m.kind == "attestation" for m in r.met_by or ())
-    if r.met and r.remaining and attested:
-        return (bar(r.required, r.required), "met by attestation", state)
-    if r.remaining:
-        figures += f" ({short_credits(r.remaining)} to go)"
-    return (bar(earned, r.required), figures, state)
-
-
 def attestations_table(items: Sequence[Attestation]) -> None:
     out = console()
     if not items:
@@ -169,62 +151,3 @@ def _indented(out: Console, text: str, left: int) -> None:
     from rich.padding import Padding
 
     out.print(Padding(_safe(text), (0, 0, 0, left), expand=False))
-
-
-def requirements_text(rules: Rules) -> None:
-    out = console()
-    out.print(Text(f"{rules.name} ({rules.board})", style="bold"))
-    out.print(
-        f"Renewal every {rules.renewal.cycle_years} years on the birthday; application mailed "
-        f"{rules.renewal.application_mailing_days} days before, waiver requests due "
-        f"{rules.renewal.waiver_request_days} days before. Source: {rules.renewal.source}."
-    )
-    out.print()
-    for req in rules.requirements:
-        amount = "training" if req.required is None else f"{short_credits(req.required)} credits"
-        head = Text(f"{req.id}", style="bold")
-        head.append(f"  {req.label}: {amount}, {req.scope}; applies to {req.applies.describe()}")
-        out.print(head)
-        _indented(out, f"{req.text}", 4)
-        if req.topics:
-            _indented(out, f"Counts: topics {', '.join(req.topics)}", 4)
-        else:
-            out.print("    Counts: every entry of the cycle, after caps")
-        for cap in req.caps:
-            _indented(out, f"Cap: {cap.label} ({cap.source})", 4)
-        if req.attestation:
-            _indented(out, f"May be met by an attestation: cmelog attest {req.id} ...", 4)
-        _indented(out, f"Source: {req.source}, {req.date.isoformat()}", 4)
-    out.print()
-    out.print(Text("Other ways to earn credit (--kind)", style="bold"))
-    for k in rules.kinds.values():
-        bits = []
-        if k.category:
-            bits.append(f"Category {k.category}")
-        if k.credits is not None:
-            bits.append(f"{short_credits(k.credits)} credits")
-        if k.credits_per_hour != 1:
-            bits.append(f"{k.credits_per_hour} credits per hour")
-        if k.max_per_entry is not None:
-            bits.append(f"at most {short_credits(k.max_per_entry)} per entry")
-        if k.year_cap is not None:
-            bits.append(f"at most {short_credits(k.year_cap)} per calendar year")
-        if k.cycle_cap is not None:
-            bits.append(f"at most {short_credits(k.cycle_cap)} per cycle")
-        for rid, limit in k.requirement_caps.items():
-            bits.append(f"at most {short_credits(limit)} toward {rid}")
-        if not k.counts_toward_topics:
-            bits.append("total only")
-        if k.implied_topics:
-            bits.append("counts toward " + ", ".join(k.implied_topics))
-        if k.satisfies and k.satisfies_within_days:
-            bits.append(
-                f"within {k.satisfies_within_days} days before the renewal date it satisfies "
-                f"the {k.satisfies} requirement"
-            )
-        _indented(out, f"{k.id}: {k.label}" + (f" ({'; '.join(bits)})" if bits else ""), 2)
-        dated = f", {k.date.isoformat()}" if k.date else ""
-        _indented(out, f"  Source: {k.source}{dated}", 4)
-    out.print()
-    for a in rules.advice:
-        _indented(out, f"Note: {a}", 0)

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from cmelog.domain.dates import parse_date
 from cmelog.domain.engine import cap_topics, evaluate, is_plain
-from cmelog.domain.model import Attestation, CycleWindow, Entry, Evaluation, Profile, Renewal
+from cmelog.domain.model import CycleWindow, Entry, Evaluation, Profile
 from cmelog.domain.plan import next_steps
 from cmelog.domain.rules import Rules
+from cmelog.domain.status import StatusReport
 from cmelog.services.context import Context, require_profile, rules_for
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    profile: Profile
-    rules: Rules
-    renewal: Renewal
-    evaluation: Evaluation
-    steps: tuple[str, ...]
-    explain: bool
-    # entries and attestations named by met_by (and, with --explain, by contributions)
-    met_entries: dict[int, Entry] = field(default_factory=dict)
-    met_attestations: dict[int, Attestation] = field(default_factory=dict)
-    # the previous cycle judged as of its own renewal date; None without a previous cycle
-    previous: Evaluation | None = None
 
 
 def evaluate_cycle(

@@ -177,17 +177,15 @@ def duplicate_keys(c: Any) -> set[tuple[str, str, str | None, int, int]]:
     return {(str(d)[:10], t, p, cat, cr) for d, t, p, cat, cr in rows}
 
 
-def list_entries(
-    c: Any,
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    category: int | None = None,
-    topic: str | None = None,
+def _entry_query(
+    start: date | None,
+    end: date | None,
+    category: int | None,
+    topic: str | None,
     kinds: Sequence[str] | None = None,
     topics_any: Sequence[str] | None = None,
-) -> list[Entry]:
-    """Entries by effective date window and filters, ordered by date then id."""
+) -> tuple[str, list[Any]]:
+    """The SELECT of entries by effective date window and filters, ordered by date then id."""
     where: list[str] = []
     args: list[Any] = []
     if start is not None:
@@ -208,7 +206,21 @@ def list_entries(
     if topics_any is not None:
         where.append("(" + (" OR ".join("topics LIKE ?" for _ in topics_any) or "0") + ")")
         args += [f"%;{t};%" for t in topics_any]
-    sql = _ENTRY_SELECT + (" WHERE " + " AND ".join(where) if where else "") + _ORDER
+    return _ENTRY_SELECT + (" WHERE " + " AND ".join(where) if where else "") + _ORDER, args
+
+
+def list_entries(
+    c: Any,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    category: int | None = None,
+    topic: str | None = None,
+    kinds: Sequence[str] | None = None,
+    topics_any: Sequence[str] | None = None,
+) -> list[Entry]:
+    """Entries by effective date window and filters, ordered by date then id."""
+    sql, args = _entry_query(start, end, category, topic, kinds, topics_any)
     return [entry_from_row(r) for r in connection(c).execute(sql, args)]
 
 
@@ -374,21 +386,7 @@ def iter_entries(
 ) -> Iterator[Entry]:
     """Entries like `list_entries`, one at a time from the cursor (bounded memory, for
     `list --json` / `--csv` on a long logbook)."""
-    where: list[str] = []
-    args: list[Any] = []
-    if start is not None:
-        where.append("eff_date >= ?")
-        args.append(start.isoformat())
-    if end is not None:
-        where.append("eff_date <= ?")
-        args.append(end.isoformat())
-    if category is not None:
-        where.append("category = ?")
-        args.append(category)
-    if topic is not None:
-        where.append("topics LIKE ?")
-        args.append(f"%;{topic};%")
-    sql = _ENTRY_SELECT + (" WHERE " + " AND ".join(where) if where else "") + _ORDER
+    sql, args = _entry_query(start, end, category, topic)
     cursor = connection(c).execute(sql, args)
     try:
         while rows := cursor.fetchmany(batch):

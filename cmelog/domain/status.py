@@ -1,0 +1,23 @@
+"""What `status` reports: the current cycle, and the previous one judged as of its end. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cmelog.domain.model import Attestation, Entry, Evaluation, Profile, Renewal
+from cmelog.domain.rules import Rules
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    profile: Profile
+    rules: Rules
+    renewal: Renewal
+    evaluation: Evaluation
+    steps: tuple[str, ...]
+    explain: bool
+    # entries and attestations named by met_by (and, with --explain, by contributions)
+    met_entries: dict[int, Entry] = field(default_factory=dict)
+    met_attestations: dict[int, Attestation] = field(default_factory=dict)
+    # the previous cycle judged as of its own renewal date; None without a previous cycle
+    previous: Evaluation | None = None
