@@ -1,3 +1,3 @@
 """cmelog: a command-line personal CME logbook for Massachusetts physicians."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
