@@ -35,7 +35,8 @@ def renewal_banner(
             if r.required is None or r.remaining is None:
                 parts.append(f"{r.label} (not recorded)")
             else:
-                parts.append(f"{r.label} ({format_credits(r.remaining)} credits)")
+                unit = "credit" if r.remaining == 100 else "credits"
+                parts.append(f"{r.label} ({format_credits(r.remaining)} {unit})")
         lines.append("Missing: " + "; ".join(parts) + ".")
     else:
         lines.append("Every CME requirement is met; file the renewal application.")
