@@ -9,7 +9,8 @@ import hashlib
 import io
 import os
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -55,52 +56,63 @@ class BundleContents:
 
 
 Rows = list[tuple[int, dict[str, str]]]
+RowStream = Iterator[tuple[int, dict[str, str]]]
 
 
-def _read_stream(fh: IO[str], name: str, required: tuple[str, ...]) -> tuple[Rows, list[str]]:
-    """(first line number, row) for every record, and the header's columns."""
-    rows: Rows = []
+def _csv_problem(name: str, exc: Exception, line: int) -> UsageError:
+    if isinstance(exc, UnicodeDecodeError):
+        return UsageError(f"{name} is not UTF-8 text; save the CSV as UTF-8 and retry.")
+    return UsageError(f"{name} is not a well-formed CSV near line {line} ({exc}).")
+
+
+def _read_stream(fh: IO[str], name: str, required: tuple[str, ...]) -> tuple[RowStream, list[str]]:
+    """The header's columns (checked first: known once, no column twice, the required ones
+    present), and (first line number, row) for every record, read as the stream is consumed
+    (a 100k-row file is never held whole)."""
     reader = csv.reader(fh, strict=True)
     try:
         header = next(reader, None)
-        if header is None:
-            raise UsageError(
-                f"{name} is empty; it needs a header line with the columns {', '.join(required)}."
-            )
-        columns = [h.strip().lower() for h in header]
-        twice = sorted({c for c in columns if c and columns.count(c) > 1})
-        if twice:
-            raise UsageError(
-                f"{name} names the column(s) {', '.join(twice)} more than once in its header; "
-                "give each column once."
-            )
-        line = reader.line_num
-        for record in reader:
-            first = line + 1
-            line = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) > len(columns):
-                rows.append((first, {BAD: f"{len(record)} fields, the header has {len(columns)}"}))
-                continue
-            cells = [unescape_cell(cell) for cell in record]
-            rows.append((first, dict(zip(columns, cells, strict=False))))
-    except UnicodeDecodeError:
-        raise UsageError(f"{name} is not UTF-8 text; save the CSV as UTF-8 and retry.") from None
-    except csv.Error as exc:
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise _csv_problem(name, exc, reader.line_num) from None
+    if header is None:
         raise UsageError(
-            f"{name} is not a well-formed CSV near line {reader.line_num} ({exc})."
-        ) from None
+            f"{name} is empty; it needs a header line with the columns {', '.join(required)}."
+        )
+    columns = [h.strip().lower() for h in header]
+    twice = sorted({c for c in columns if c and columns.count(c) > 1})
+    if twice:
+        raise UsageError(
+            f"{name} names the column(s) {', '.join(twice)} more than once in its header; "
+            "give each column once."
+        )
     missing = [c for c in required if c not in columns]
     if missing:
         raise UsageError(
             f"{name} lacks the required column(s) {', '.join(missing)}; the header needs "
             f"{', '.join(required)} (see `cmelog list --csv`)."
         )
-    return rows, columns
+
+    def rows() -> RowStream:
+        line = reader.line_num
+        try:
+            for record in reader:
+                first = line + 1
+                line = reader.line_num
+                if not any(cell.strip() for cell in record):
+                    continue
+                if len(record) > len(columns):
+                    yield first, {BAD: f"{len(record)} fields, the header has {len(columns)}"}
+                    continue
+                cells = [unescape_cell(cell) for cell in record]
+                yield first, dict(zip(columns, cells, strict=False))
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise _csv_problem(name, exc, reader.line_num) from None
+
+    return rows(), columns
 
 
-def _read_rows(path: Path) -> tuple[Rows, list[str]]:
+@contextmanager
+def _open_rows(path: Path) -> Iterator[tuple[RowStream, list[str]]]:
     try:
         fh = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
@@ -114,7 +126,7 @@ def _read_rows(path: Path) -> tuple[Rows, list[str]]:
     except OSError as exc:
         raise CmelogError(f"Cannot read {path}: {exc.strerror}.") from None
     with fh:
-        return _read_stream(fh, path.name, REQUIRED)
+        yield _read_stream(fh, path.name, REQUIRED)
 
 
 def _opt(row: dict[str, str], key: str) -> str | None:
@@ -141,18 +153,32 @@ def _cert_name(row: dict[str, str]) -> str | None:
 
 def _build_entries(
     ctx: Context,
-    rows: Rows,
+    rows: Iterable[tuple[int, dict[str, str]]],
     rules: Any,
     file_name: str,
     known: Iterable[str],
     certs_folder: Path,
 ) -> tuple[list[Entry], list[int], list[str]]:
+    errors: list[str] = []
+    rounded: list[int] = []
+    entries = list(_entries(ctx, rows, rules, file_name, known, certs_folder, errors, rounded))
+    return entries, rounded, errors
+
+
+def _entries(
+    ctx: Context,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    rules: Any,
+    file_name: str,
+    known: Iterable[str],
+    certs_folder: Path,
+    errors: list[str],
+    rounded: list[int],
+) -> Iterator[Entry]:
+    """The entry of each good row, as the rows come; each bad row is named in `errors`."""
     from cmelog.services.certificates import certificate_file
 
     available = set(known)
-    errors: list[str] = []
-    entries: list[Entry] = []
-    rounded: list[int] = []
     for line, row in rows:
         if BAD in row:
             errors.append(f"line {line}: {row[BAD]}")
@@ -199,20 +225,17 @@ def _build_entries(
                         "(nor one in the file imported); import the bundle that holds it, or "
                         "leave the cell empty"
                     )
-            entries.append(
-                dataclasses.replace(
-                    built.entry,
-                    minutes=minutes_value,
-                    certificate_sha256=sha,
-                    certificate_name=name if sha else None,
-                    source=f"import:{file_name}:{line}",
-                )
-            )
             if built.messages:
                 rounded.append(line)
+            yield dataclasses.replace(
+                built.entry,
+                minutes=minutes_value,
+                certificate_sha256=sha,
+                certificate_name=name if sha else None,
+                source=f"import:{file_name}:{line}",
+            )
         except UsageError as exc:
             errors.append(f"line {line}: {exc.message.rstrip('.')}")
-    return entries, rounded, errors
 
 
 def _refuse(name: str, errors: list[str]) -> UsageError:
@@ -224,27 +247,62 @@ def _refuse(name: str, errors: list[str]) -> UsageError:
 
 
 def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
-    from cmelog.storage import reads
+    from cmelog.storage import reads, repo
 
     if not file.strip():
         raise UsageError("FILE is empty; give the path of a CSV file or bundle .zip.")
     path = user_path(file)
     if path.suffix.lower() == ".zip" or (path.is_file() and zipfile.is_zipfile(path)):
         return import_bundle(ctx, path, dry_run=dry_run)
-    rows, _columns = _read_rows(path)
-    logbook = ctx.logbook()
-    with logbook.session(write=not dry_run) as s:
-        profile = require_profile(s)
-        rules = rules_for(profile)
-        entries, rounded, errors = _build_entries(
-            ctx, rows, rules, path.name, (), logbook.certificates
-        )
-        if errors:
-            raise _refuse(path.name, errors)
-        fresh, skipped = _fresh(reads.duplicate_keys(s), entries)
-        if not dry_run:
-            _insert(s, fresh)
-        return ImportResult(path.name, len(fresh), skipped, dry_run, tuple(rounded))
+    errors: list[str] = []
+    rounded: list[int] = []
+    added = skipped = 0
+    with _open_rows(path) as (rows, _columns):  # the file's header is checked first
+        logbook = ctx.logbook()
+        with logbook.session(write=not dry_run) as s:
+            profile = require_profile(s)
+            rules = rules_for(profile)
+            stored = reads.duplicate_keys(s)
+            entries = _entries(
+                ctx, rows, rules, path.name, (), logbook.certificates, errors, rounded
+            )
+            with _progress(path) as progress:
+                for chunk in _chunks(entries, 2000):
+                    fresh, skip = _fresh(stored, chunk)
+                    added += len(fresh)
+                    skipped += skip
+                    if not dry_run and not errors:  # a bad row anywhere: nothing is stored
+                        repo.add_entries(s, fresh, command="import")
+                    if progress:
+                        progress(added + skipped)
+            if errors:
+                raise _refuse(path.name, errors)  # rolls the whole transaction back
+            return ImportResult(path.name, added, skipped, dry_run, tuple(rounded))
+
+
+def _chunks(items: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
+    chunk: list[Entry] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@contextmanager
+def _progress(path: Path) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on a terminal, its total the file's line count (a cheap estimate)."""
+    from cmelog.services.export import progress_bar
+
+    try:
+        with path.open("rb") as fh:
+            lines = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+    except OSError:
+        lines = 0
+    with progress_bar(max(0, lines - 1), "Importing") as progress:
+        yield progress
 
 
 def _fresh(stored: set[Any], entries: list[Entry]) -> tuple[list[Entry], int]:
@@ -295,7 +353,7 @@ def _csv_member(zf: zipfile.ZipFile, member: str, required: tuple[str, ...]) -> 
     with zf.open(member) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         rows, _ = _read_stream(text, label, required)
-    return rows, label
+        return list(rows), label
 
 
 def _certificate_members(zf: zipfile.ZipFile) -> dict[str, str]:
