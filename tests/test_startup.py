@@ -7,13 +7,14 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import cmelog
 from tests.conftest import CMELOG_EXE, JANE
 
-HEAVY = ("sqlalchemy", "sqlmodel", "reportlab", "icalendar", "pypdf", "apprise")
+HEAVY = ("sqlalchemy", "sqlmodel", "reportlab", "icalendar", "pypdf", "apprise", "pydantic")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -81,6 +82,7 @@ def test_measurement_sees_the_database_layer_when_it_is_used(tmp_path: Path) -> 
     modules, proc = imported_modules(add, tmp_path)
     assert proc.returncode == 0
     assert "sqlalchemy" in modules
+    assert "pydantic" in modules  # SQLModel's models are pydantic models
 
 
 @pytest.mark.parametrize(
@@ -101,6 +103,8 @@ def test_read_only_commands_do_not_load_sqlalchemy(tmp_path: Path, args: list[st
     modules, proc = imported_modules(args, tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "sqlalchemy" not in modules and "sqlmodel" not in modules
+    # Typer checks option values with pydantic unless cmelog._click lets plain text through
+    assert "pydantic" not in modules
     # the e-mail library is for reminders only (issue 11)
     assert "apprise" not in modules
 
@@ -114,3 +118,56 @@ def test_apprise_is_loaded_only_to_send_mail(tmp_path: Path) -> None:
     modules, proc = imported_modules(["remind", "--record", "--as-of", "2026-06-10"], tmp_path)
     assert proc.returncode == 1  # nothing listens on port 9: not delivered
     assert "apprise" in modules
+
+
+def _built(group: Any) -> list[str]:
+    """Names of the subcommands the lazy group has built so far."""
+    from cmelog.commands.common import LazyCommands
+
+    assert isinstance(group.commands, LazyCommands)
+    return [name for name in group.commands if dict.get(group.commands, name) is not None]
+
+
+def _invoke(group: Any, args: list[str]) -> Any:
+    """CliRunner on a click group (Typer's runner takes the app and builds it)."""
+    import typer.testing
+
+    from cmelog.cli import app
+
+    build = typer.testing._get_command  # type: ignore[attr-defined]
+    typer.testing._get_command = lambda _app: group  # type: ignore[attr-defined]
+    try:
+        return typer.testing.CliRunner().invoke(
+            app, args, prog_name="cmelog", env={"COLUMNS": "80"}
+        )
+    finally:
+        typer.testing._get_command = build  # type: ignore[attr-defined]
+
+
+def test_help_lists_every_command_without_building_them() -> None:
+    """`cmelog --help` builds no command's parameters, yet reads exactly like Typer's own."""
+    import typer
+
+    from cmelog.cli import app, get_command
+
+    lazy = get_command()
+    shown = _invoke(lazy, ["--help"])
+    assert shown.exit_code == 0, shown.output
+    assert _built(lazy) == []
+    eager = _invoke(typer.main.get_command(app), ["--help"])
+    assert shown.output == eager.output
+    bare = _invoke(get_command(), [])
+    assert bare.output == _invoke(typer.main.get_command(app), []).output
+    assert bare.output.count("Usage:") == 1  # bare `cmelog` prints the help once
+
+
+def test_a_command_builds_only_itself(tmp_path: Path) -> None:
+    from cmelog.cli import get_command
+
+    lazy = get_command()
+    shown = _invoke(lazy, ["--db", str(tmp_path / "none.db"), "status", "--help"])
+    assert shown.exit_code == 0, shown.output
+    assert _built(lazy) == ["status"]
+    assert "--as-of" in shown.output and "Examples" in shown.output
+    typo = _invoke(get_command(), ["stauts"])
+    assert typo.exit_code == 2 and "Did you mean 'status'" in typo.output

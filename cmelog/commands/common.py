@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -52,14 +53,75 @@ def _with_examples(command: Any, path: str) -> None:
         _with_examples(sub, f"{path} {name}".strip())
 
 
+class LazyCommands(dict[str, Any]):
+    """A group's commands by name, each built into a click command the first time it is used.
+
+    Typer builds every command's parameters up front (about 0.1 s for cmelog's commands); a run
+    uses one. The keys (names, in help order) are all there from the start, so `name in`,
+    suggestions for a mistyped name and `list_commands` see every command; `get`, `[]`, `items`
+    and `values` build what they return. `summary` is the cheap stand-in the help listing uses.
+    """
+
+    def __init__(self, builders: dict[str, tuple[Callable[[], Any], Callable[[], Any]]]) -> None:
+        super().__init__((name, None) for name in builders)
+        self._builders = builders
+
+    def __getitem__(self, name: str) -> Any:
+        command = super().__getitem__(name)
+        if command is None:
+            command = self._builders[name][0]()
+            super().__setitem__(name, command)
+        return command
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+    def items(self) -> Any:
+        return [(name, self[name]) for name in self]
+
+    def values(self) -> Any:
+        return [self[name] for name in self]
+
+    def summary(self, name: str) -> Any:
+        """The command if already built, else a parameterless stand-in with its name and help."""
+        command = super().get(name)
+        if command is None and name in self._builders:
+            command = self._builders[name][1]()
+        return command
+
+
 class CmelogGroup(TyperGroup):
     """The one exit point: every failure becomes one sentence on stderr and an exit status."""
 
+    _listing = False  # True while the help or a completion lists the commands
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if self._listing and isinstance(self.commands, LazyCommands):
+            return self.commands.summary(cmd_name)
         command = super().get_command(ctx, cmd_name)
         if command is not None and ctx.parent is None:
             _with_examples(command, cmd_name)
         return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        self._listing = True
+        try:
+            return super().shell_complete(ctx, incomplete)
+        finally:
+            self._listing = False
 
     def main(  # type: ignore[override]
         self,
