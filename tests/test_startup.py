@@ -105,6 +105,8 @@ def test_read_only_commands_do_not_load_sqlalchemy(tmp_path: Path, args: list[st
     assert "sqlalchemy" not in modules and "sqlmodel" not in modules
     # Typer checks option values with pydantic unless cmelog._click lets plain text through
     assert "pydantic" not in modules
+    # temp names (secrets, with hmac/hashlib) and certificate hashing are for writes only
+    assert "secrets" not in modules and "hmac" not in modules
     # the e-mail library is for reminders only (issue 11)
     assert "apprise" not in modules
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +40,9 @@ def check_certificate(path_text: str) -> Path:
 
 def store_certificate(source: Path, folder: Path) -> StoredCertificate:
     """Copy `source` into `folder` under its SHA-256 (atomically; never overwrites)."""
+    import hashlib  # only to store a file: kept off the start-up of every read
+    import tempfile
+
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         digest = hashlib.sha256()

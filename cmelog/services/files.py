@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -29,6 +27,8 @@ DIR_MODE = 0o700
 
 def tmp_name(suffix: str = "") -> str:
     """A fresh temporary name: `.cmelog-tmp-<pid>-<random><suffix>`."""
+    import secrets  # hmac/hashlib/random: only for a write, not on every read
+
     return f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}{suffix}"
 
 
@@ -165,6 +165,8 @@ def atomic_write(
     file, journal, WAL and certificates are never written, even with `force`. The file is
     mode 0600; folders created on the way are 0700.
     """
+    import tempfile
+
     path = path.absolute()
     guard(path, force=force, protect=protect)
     try:
