@@ -107,6 +107,8 @@ def test_read_only_commands_do_not_load_sqlalchemy(tmp_path: Path, args: list[st
     assert "pydantic" not in modules
     # temp names (secrets, with hmac/hashlib) and certificate hashing are for writes only
     assert "secrets" not in modules and "hmac" not in modules
+    if "--json" not in args:  # the json module is for --json output only
+        assert "json" not in modules
     # the e-mail library is for reminders only (issue 11)
     assert "apprise" not in modules
 

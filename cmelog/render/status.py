@@ -11,7 +11,6 @@ from rich.text import Text
 from cmelog.domain.credits import format_credits, short_credits
 from cmelog.domain.model import Evaluation, RequirementResult
 from cmelog.domain.status import StatusReport
-from cmelog.render.jsonout import requirement_json
 from cmelog.render.text import _safe, bar, console
 
 
@@ -20,6 +19,8 @@ def _window(w: Any) -> dict[str, str] | None:
 
 
 def status_json(rep: StatusReport) -> dict[str, Any]:
+    from cmelog.render.jsonout import requirement_json  # json only for --json
+
     r = rep.renewal
     return {
         "as_of": r.as_of.isoformat(),
@@ -42,6 +43,8 @@ def status_json(rep: StatusReport) -> dict[str, Any]:
 
 def _previous_json(rep: StatusReport) -> dict[str, Any] | None:
     """The previous cycle judged as of its own renewal date (spec/cli.md 0.2)."""
+    from cmelog.render.jsonout import requirement_json
+
     ev = rep.previous
     if ev is None:
         return None
