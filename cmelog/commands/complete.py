@@ -6,12 +6,13 @@ Never file names for slugs. Each function fails quietly (no completion) rather t
 from __future__ import annotations
 
 import os
-import sqlite3
 from typing import Any
 
 
 def _board() -> str:
     try:
+        import sqlite3  # only while completing: not on every start
+
         from cmelog.storage.db import _ro_uri, resolve_path
 
         path = resolve_path(os.environ.get("CMELOG_DB"))
@@ -59,6 +60,8 @@ def all_requirements(incomplete: str) -> list[str]:
 
 def entry_ids(incomplete: str) -> list[tuple[str, str]]:
     try:
+        import sqlite3
+
         from cmelog.storage.db import _ro_uri, resolve_path
 
         path = resolve_path(os.environ.get("CMELOG_DB"))
