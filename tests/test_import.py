@@ -370,6 +370,31 @@ def test_every_bad_row_is_named_even_when_there_are_many(jane: Cli, tmp_path: Pa
     assert entries(jane) == []
 
 
+def test_a_bad_row_after_the_first_stored_chunk_still_stores_nothing(
+    jane: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    """import streams its rows and inserts them in chunks of 2,000 inside one transaction: a
+    bad row (or a broken record) after the first chunk rolls every chunk back."""
+    good = [f"2025-01-{1 + i % 28:02d},Streamed {i},2,1" for i in range(2_500)]
+    bad_value = write(
+        tmp_path / "late-bad.csv",
+        "\n".join(["date,title,category,credits", *good, "2025-02-01,Late,2,x"]) + "\n",
+    )
+    result = jane("import", str(bad_value))
+    assert result.exit_code == 2 and "line 2502" in result.stderr
+    broken = write(
+        tmp_path / "late-broken.csv",
+        "\n".join(["date,title,category,credits", *good, '2025-02-01,"unterminated,2,1']) + "\n",
+    )
+    assert jane("import", str(broken)).exit_code == 2
+    assert entries(jane) == []
+    con = sqlite3.connect(db_path)
+    try:
+        assert con.execute("SELECT count(*) FROM history").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
 @pytest.mark.parametrize(
     ("content", "why"),
     [

@@ -89,6 +89,13 @@ def short_credits(hundredths: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def credits_phrase(hundredths: int, *, exact: bool = False) -> str:
+    """The figure with its noun in the right number: "1 credit", "1.5 credits"; with `exact`,
+    two decimals ("1.00 credit")."""
+    figure = format_credits(hundredths) if exact else short_credits(hundredths)
+    return f"{figure} {'credit' if hundredths == 100 else 'credits'}"
+
+
 def json_number(hundredths: int) -> int | float:
     """A JSON number that is exactly the decimal value: 5000 -> 50, 150 -> 1.5."""
     if hundredths % 100 == 0:

@@ -12,6 +12,7 @@ from fractions import Fraction
 from cmelog.domain.credits import (
     credits_from_decimal,
     credits_from_minutes,
+    credits_phrase,
     format_credits,
     minutes_text,
     parse_decimal,
@@ -180,11 +181,6 @@ def entry_warnings(entry: Entry, today: date) -> list[str]:
     return warnings
 
 
-def _credits_words(hundredths: int) -> str:
-    """ "1.00 credit", "1.50 credits": the figure with its noun in the right number."""
-    return f"{format_credits(hundredths)} {'credit' if hundredths == 100 else 'credits'}"
-
-
 def parse_category(value: str) -> int:
     if value.strip() not in ("1", "2"):
         raise UsageError(f"--category {value!r} is not a known category; accepted: 1, 2.")
@@ -205,7 +201,7 @@ def _category2_quarters(credits: int, category: int, notices: list[str], what: s
         rounded = round_to_quarter(credits)
         notices.append(
             f"Category 2 credits are claimed in quarters: {format_credits(credits)} -> "
-            f"{_credits_words(rounded)}"
+            f"{credits_phrase(rounded, exact=True)}"
         )
         credits = rounded
     if credits == 0:
@@ -292,7 +288,7 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
         credits = credits_from_minutes(minutes, kind.credits_per_hour)
         minutes_stored = minutes_text(minutes)
         rate = f" at {kind.credits_per_hour} credits per hour" if kind.credits_per_hour != 1 else ""
-        messages.append(f"{minutes_stored} min -> {_credits_words(credits)}{rate}")
+        messages.append(f"{minutes_stored} min -> {credits_phrase(credits, exact=True)}{rate}")
         if credits == 0:
             raise UsageError(
                 f"{minutes_stored} minutes round to 0 credits (time is claimed in quarter credits, "
@@ -314,7 +310,7 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
         )
     elif kind.credits is not None:
         credits, minutes_stored = kind.credits, None
-        messages.append(f"{kind.label}: {_credits_words(credits)}")
+        messages.append(f"{kind.label}: {credits_phrase(credits, exact=True)}")
     else:
         raise UsageError("Give the amount with one of --credits, --minutes or --hours.")
     # provider

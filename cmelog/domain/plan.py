@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from cmelog.domain.credits import short_credits
+from cmelog.domain.credits import credits_phrase, short_credits
 from cmelog.domain.model import Evaluation, Renewal
 from cmelog.domain.rules import Requirement, Rules
-
-
-def credits_phrase(hundredths: int) -> str:
-    return f"{short_credits(hundredths)} credit{'' if hundredths == 100 else 's'}"
 
 
 def next_steps(rules: Rules, renewal: Renewal, ev: Evaluation) -> list[str]:

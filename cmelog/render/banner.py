@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cmelog.domain.credits import format_credits
+from cmelog.domain.credits import credits_phrase
 from cmelog.domain.model import Renewal, RequirementResult
 from cmelog.domain.reminders import milestone_for
 
@@ -35,8 +35,7 @@ def renewal_banner(
             if r.required is None or r.remaining is None:
                 parts.append(f"{r.label} (not recorded)")
             else:
-                unit = "credit" if r.remaining == 100 else "credits"
-                parts.append(f"{r.label} ({format_credits(r.remaining)} {unit})")
+                parts.append(f"{r.label} ({credits_phrase(r.remaining, exact=True)})")
         lines.append("Missing: " + "; ".join(parts) + ".")
     else:
         lines.append("Every CME requirement is met; file the renewal application.")

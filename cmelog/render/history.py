@@ -8,29 +8,10 @@ from typing import Any
 
 from cmelog.domain.model import Attestation
 from cmelog.domain.textsafe import neutralise
-from cmelog.storage.reads import Change
+from cmelog.storage.reads import ENTRY_COLUMNS, Change
 
-# the fields shown for a change, in this order (ids, effective dates and topics formatting aside)
-_FIELDS = (
-    "title",
-    "date",
-    "end_date",
-    "provider",
-    "category",
-    "credits",
-    "minutes",
-    "kind",
-    "topics",
-    "format",
-    "url",
-    "certificate_sha256",
-    "certificate_name",
-    "notes",
-    "moc_points",
-    "source",
-    "requirement",
-    "how",
-)
+# the fields shown for a change, in this order: an entry's stored columns, then an attestation's
+_FIELDS = (*(c for c in ENTRY_COLUMNS if c != "id"), "requirement", "how")
 _HUNDREDTHS = ("credits", "moc_points")
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TextIO
 
-from cmelog.domain.credits import short_credits
+from cmelog.domain.credits import credits_phrase, short_credits
 from cmelog.domain.model import Entry, Renewal
 from cmelog.domain.textsafe import neutralise
 
@@ -151,7 +151,7 @@ def table_lines(
         cat2 = total - cat1
         summary = (
             f"Subtotal: {_plural(len(group), 'entry', 'entries')}, "
-            f"{short_credits(total)} {'credit' if total == 100 else 'credits'} "
+            f"{credits_phrase(total)} "
             f"(Category 1: {short_credits(cat1)}, Category 2: {short_credits(cat2)})"
         )
         lines.append(("italic", fit(summary, width)))

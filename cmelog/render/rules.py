@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cmelog.domain.credits import json_number, short_credits
+from cmelog.domain.credits import credits_phrase, json_number, short_credits
 from cmelog.domain.rules import Kind, Rules
 
 
@@ -138,11 +138,7 @@ def requirements_text(rules: Rules) -> None:
     )
     out.print()
     for req in rules.requirements:
-        amount = (
-            "training"
-            if req.required is None
-            else f"{short_credits(req.required)} credit{'' if req.required == 100 else 's'}"
-        )
+        amount = "training" if req.required is None else credits_phrase(req.required)
         head = Text(f"{req.id}", style="bold")
         head.append(f"  {req.label}: {amount}, {req.scope}; applies to {req.applies.describe()}")
         out.print(head)

@@ -8,7 +8,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from cmelog.domain.credits import format_credits, short_credits
+from cmelog.domain.credits import credits_phrase, format_credits, short_credits
 from cmelog.domain.model import Evaluation, RequirementResult
 from cmelog.domain.status import StatusReport
 from cmelog.render.text import _safe, bar, console
@@ -55,10 +55,6 @@ def _previous_json(rep: StatusReport) -> dict[str, Any] | None:
     }
 
 
-def _credits_phrase(hundredths: int) -> str:
-    return f"{short_credits(hundredths)} credit{'' if hundredths == 100 else 's'}"
-
-
 def shortfalls(rep: StatusReport, ev: Evaluation) -> list[str]:
     """What a closed cycle lacked: '4 credits in total', 'training in child abuse reporting'."""
     out = []
@@ -70,9 +66,9 @@ def shortfalls(rep: StatusReport, ev: Evaluation) -> list[str]:
         if r.required is None:
             out.append(f"training in {short}")
         elif rule is not None and rule.counts_all:
-            out.append(f"{_credits_phrase(r.remaining or 0)} in total")
+            out.append(f"{credits_phrase(r.remaining or 0)} in total")
         else:
-            out.append(f"{_credits_phrase(r.remaining or 0)} of {short}")
+            out.append(f"{credits_phrase(r.remaining or 0)} of {short}")
     return out
 
 

@@ -81,17 +81,6 @@ def discard(stored: StoredCertificate | None) -> None:
         stored.path.unlink(missing_ok=True)
 
 
-def migrate_all(folder: Path, records: list[tuple[str, str | None]]) -> int:
-    """Rename every bare stored certificate named in `records` (sha256, original name)."""
-    moved = 0
-    for sha, name in records:
-        bare = folder / sha
-        if bare.is_file() and stored_suffix(name):
-            migrate_bare(folder, sha, name)
-            moved += 1
-    return moved
-
-
 def certificate_path(folder: Path, entry: object) -> Path | None:
     """Where an entry's certificate is (migrating a 0.1 file on first use); None if missing."""
     sha = getattr(entry, "certificate_sha256", None)

@@ -129,7 +129,7 @@ def _run(
     from cmelog.domain.channels import Channel, subject_line
     from cmelog.domain.reminders import milestone_name, short_text
     from cmelog.services.channels import Message, deliver, stored_channels
-    from cmelog.services.status import evaluate_window
+    from cmelog.services.status import evaluate_cycle
     from cmelog.storage import reminders_store as store
 
     profile = require_profile(c)
@@ -147,7 +147,7 @@ def _run(
         }
         note = _quiet_note(renewal, days, sent, when)
         return RemindOutcome(None, None, preview, names, note=note)
-    ev = evaluate_window(c, rules_for(profile), profile, renewal.current, detail=False)
+    ev = evaluate_cycle(c, rules_for(profile), profile, renewal.current, detail=False)
     text = reminder_text(renewal, ev.requirements)
     if preview:
         return RemindOutcome(milestone, text, True, names)

@@ -84,13 +84,6 @@ def evaluate_cycle(
     )
 
 
-def evaluate_window(
-    s: Any, rules: Rules, profile: Profile, window: CycleWindow, *, detail: bool
-) -> Evaluation:
-    """0.1's name for `evaluate_cycle` (every window is judged as of its own end)."""
-    return evaluate_cycle(s, rules, profile, window, detail=detail)
-
-
 def one_time_pools(
     s: Any, rules: Rules, stored_kinds: Sequence[str], until: date
 ) -> dict[str, Sequence[Entry]]:

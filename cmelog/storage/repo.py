@@ -146,19 +146,18 @@ def update_entry(s: Session, e: Entry, *, command: str = "edit") -> Entry:
 
 
 def delete_entry(s: Session, entry_id: int, *, command: str = "delete") -> bool:
+    return _delete(s, EntryRow, "entry", "delete", entry_id, command)
+
+
+def _delete(s: Session, table: Any, entity: str, action: str, row_id: int, command: str) -> bool:
+    """Delete one row, recording its old values in the history in the same transaction."""
     s.flush()
-    old = _snapshot(s, "entry", entry_id)
-    result = s.execute(delete(EntryRow).where(col(EntryRow.id) == entry_id))
+    old = _snapshot(s, entity, row_id)
+    result = s.execute(delete(table).where(col(table.id) == row_id))
     gone = bool(getattr(result, "rowcount", 0))
     if gone:
         record_history(
-            s,
-            command=command,
-            action="delete",
-            entity="entry",
-            entity_id=entry_id,
-            old=old,
-            new=None,
+            s, command=command, action=action, entity=entity, entity_id=row_id, old=old, new=None
         )
     return gone
 
@@ -234,21 +233,7 @@ def update_attestation(s: Session, a: Attestation, *, command: str = "attestatio
 def delete_attestation(
     s: Session, attestation_id: int, *, command: str = "attestations delete"
 ) -> bool:
-    s.flush()
-    old = _snapshot(s, "attestation", attestation_id)
-    result = s.execute(delete(AttestationRow).where(col(AttestationRow.id) == attestation_id))
-    gone = bool(getattr(result, "rowcount", 0))
-    if gone:
-        record_history(
-            s,
-            command=command,
-            action="attestation-delete",
-            entity="attestation",
-            entity_id=attestation_id,
-            old=old,
-            new=None,
-        )
-    return gone
+    return _delete(s, AttestationRow, "attestation", "attestation-delete", attestation_id, command)
 
 
 def record_reminder(s: Session, renewal_date: date, milestone: int, on: date) -> None:
