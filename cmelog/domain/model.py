@@ -11,7 +11,32 @@ from datetime import date
 
 
 @dataclass(frozen=True)
+class License:
+    """One license the physician holds: its board (two-letter code), number and type, and the
+    expiration date printed on it and/or its initial (issue) date."""
+
+    board: str
+    number: str
+    type: str = "full"
+    expires: date | None = None
+    issued: date | None = None
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A ledger kept apart from every state total: `dea-mate` (its name is `dea-mate`, `start`
+    the DEA registration date) or `moc` (its name is the --board-name, `start` the cycle start)."""
+
+    kind: str
+    name: str
+    start: date
+
+
+@dataclass(frozen=True)
 class Profile:
+    """The physician; `license`, `board`, `license_expires` and `license_issued` mirror the
+    first license (0.1's single license). `licenses` holds every license, first one first."""
+
     name: str
     birthday: date
     license: str
@@ -20,6 +45,24 @@ class Profile:
     license_issued: date | None = None
     prescriber: bool = True
     adult_patients: bool = True
+    licenses: tuple[License, ...] = ()
+    ledgers: tuple[Ledger, ...] = ()
+    license_type: str = "full"
+
+    @property
+    def all_licenses(self) -> tuple[License, ...]:
+        """Every license; a profile read without its licenses holds the mirrored first one."""
+        if self.licenses:
+            return self.licenses
+        return (
+            License(
+                self.board,
+                self.license,
+                self.license_type,
+                self.license_expires,
+                self.license_issued,
+            ),
+        )
 
 
 @dataclass(frozen=True)
