@@ -1,24 +1,30 @@
-"""Renewal dates and cycle windows (spec/rules.md, "Renewal dates and cycles"). Pure.
+"""Renewal dates and cycle windows for any board's clock (docs/rules-schema.md `[renewal]`). Pure.
 
-Renewal dates form a series: the birthday (29 February falls back to 28 February in common
-years) in every second year, the years having the parity of an *anchor* year. The anchor comes
-from the expiration date printed on the license when known (authoritative), else from the first
-renewal estimated from the initial license date.
+Renewal dates form a series: one date per *key year* (the anchor's day in that year: the
+birthday, the last day of the birth month, a fixed date, the printed date, ...), in every
+`cycle_years`-th year, the years aligned on an *anchor year*. The expiration date printed on a
+license is authoritative: its year aligns the series, and when it falls off the anchor's day its
+day wins. Without it the anchor year comes from the rules (`years = "even"`, the birth year's
+parity, a ledger's start) or from the first renewal estimated from the initial license date.
 
-When the initial license date L is known, the series starts at the *first renewal*: with a
-printed expiration date, S (the first series date strictly after L), or S plus two years when L
-falls within the three months before S (rules.md 0.2); without one, the estimate of
-`first_renewal_estimate`. Renewal dates before the first renewal do not exist, and the first
-cycle runs from L (inclusive) through the first renewal.
+When the initial license date L is known, the series starts at the *first renewal*
+(`first_renewal`: the next series date after L, the three-month rule of Massachusetts, or the
+first series date a whole cycle after L). Renewal dates before the first renewal do not exist,
+and the first cycle runs from L through the first renewal. Every other cycle runs from the day
+after the previous renewal date through its renewal date R, or, with `window_months`, from the
+day after R minus that many months.
 """
 
 from __future__ import annotations
 
+import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cmelog.domain.dates import minus_months, on_birthday
-from cmelog.domain.model import CycleWindow, Profile, Renewal
+from cmelog.domain.model import CycleWindow, License, Profile, Renewal
 from cmelog.domain.rules import RenewalRules
+from cmelog.errors import UsageError
 
 SOURCE_LICENSE = "license"
 SOURCE_ESTIMATED = "estimated"
@@ -30,10 +36,295 @@ FIRST_RENEWAL_WINDOW_MONTHS = 3
 _ONE_DAY = timedelta(days=1)
 
 
-def _window(rules: RenewalRules | None) -> int:
-    return rules.first_renewal_window_months if rules else FIRST_RENEWAL_WINDOW_MONTHS
+class ClockError(UsageError, ValueError):
+    """A license whose dates cannot place its renewals (exit 2, naming the option to give)."""
+
+MA_RENEWAL = RenewalRules(
+    anchor="birthday",
+    cycle_years=2,
+    application_mailing_days=APPLICATION_MAILING_DAYS,
+    waiver_request_days=WAIVER_DAYS,
+    records_cycles=2,
+    first_renewal_window_months=FIRST_RENEWAL_WINDOW_MONTHS,
+    source="",
+    first_renewal="three-month-rule",
+)
 
 
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _on_day(d: date, year: int, leap_day: str = "feb-28") -> date:
+    """`d`'s month and day in `year`; 29 February falls on 28 February (or 1 March)."""
+    if d.month == 2 and d.day == 29 and not calendar.isleap(year) and leap_day == "mar-1":
+        return date(year, 3, 1)
+    return on_birthday(d, year)
+
+
+def _add_years(d: date, years: int) -> date:
+    return on_birthday(d, d.year + years)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One license's (or ledger's) renewal clock: its rules and the dates that fix it."""
+
+    rules: RenewalRules
+    birthday: date
+    expires: date | None = None  # printed on the license
+    issued: date | None = None  # initial license date; a ledger's start date
+    label: str = "license"  # for messages: "MA license", "dea-mate ledger"
+
+    # ------------------------------------------------------------ the series
+    def _anchor_day(self, year: int) -> date:
+        r = self.rules
+        a = r.anchor
+        if a == "birthday":
+            return _on_day(self.birthday, year, r.leap_day)
+        if a == "birth-month-end":
+            return _month_end(year, self.birthday.month)
+        if a == "fixed":
+            assert r.month is not None and r.day is not None
+            return _on_day(date(2000, r.month, r.day), year, r.leap_day)
+        if a == "issue-month-end":
+            return _month_end(year, self._need_issued().month)
+        if a == "issue-anniversary" or a == "registration":
+            return _on_day(self._need_issued(), year, r.leap_day)
+        if a == "cycle-start":
+            return _on_day(self._need_issued(), year, r.leap_day) - _ONE_DAY
+        # assigned: the printed date's day
+        return _on_day(self._need_expires(), year, r.leap_day)
+
+    def _need_issued(self) -> date:
+        if self.issued is None:
+            if self.expires is not None:
+                return self.expires
+            raise ClockError(
+                f"The {self.label} needs its initial (issue) date: give --issued DATE."
+            )
+        return self.issued
+
+    def _need_expires(self) -> date:
+        if self.expires is None:
+            raise ClockError(
+                f"The {self.label} renews on a date its board assigns: give the expiration date "
+                "printed on it with --expires DATE."
+            )
+        return self.expires
+
+    @property
+    def printed_off_day(self) -> bool:
+        """The printed date falls off the anchor's day: its day wins (rules.md 0.2)."""
+        e = self.expires
+        if e is None or self.rules.anchor == "assigned":
+            return False
+        return e != self._anchor_day(self._key_of(e))
+
+    def day_in(self, key: int) -> date:
+        """The series date of key year `key` (the printed day when it differs)."""
+        if self.printed_off_day:
+            assert self.expires is not None
+            return _on_day(self.expires, key, self.rules.leap_day)
+        return self._anchor_day(key)
+
+    def _key_of(self, d: date) -> int:
+        return (d + _ONE_DAY).year if self.rules.anchor == "cycle-start" else d.year
+
+    @property
+    def step(self) -> int:
+        return self.rules.cycle_years
+
+    def anchor_key(self) -> tuple[int, str]:
+        """A key year in the series, and where it comes from ("license" / "estimated")."""
+        r = self.rules
+        if self.expires is not None:
+            return self._key_of(self.expires), SOURCE_LICENSE
+        if self.step == 1:
+            return 2000, SOURCE_LICENSE
+        if r.anchor in ("registration", "cycle-start", "issue-month-end", "issue-anniversary"):
+            return self._key_of(self._anchor_day(self._need_issued().year)), SOURCE_LICENSE
+        if r.years == "even":
+            return 2000, SOURCE_LICENSE
+        if r.years == "odd":
+            return 2001, SOURCE_LICENSE
+        if r.years == "birth-year-parity":
+            return self.birthday.year, SOURCE_LICENSE
+        if self.issued is not None and r.anchor == "birthday":
+            return self._estimate_first(self.issued).year, SOURCE_ESTIMATED
+        if r.anchor == "assigned":
+            self._need_expires()
+        raise ClockError(
+            f"The {self.label} needs the expiration date printed on it (--expires DATE), "
+            "or its initial license date (--issued DATE)."
+        )
+
+    def _in_series(self, key: int) -> bool:
+        anchor, _ = self.anchor_key()
+        return (key - anchor) % self.step == 0
+
+    def series_on_or_after(self, d: date) -> date:
+        """The smallest series date >= d (ignoring the first renewal)."""
+        for key in range(self._key_of(d) - 1, self._key_of(d) + self.step + 2):
+            if self._in_series(key):
+                candidate = self.day_in(key)
+                if candidate >= d:
+                    return candidate
+        raise AssertionError("unreachable: a series date lies within one cycle")
+
+    def series_before(self, d: date) -> date:
+        """The largest series date < d."""
+        for key in range(self._key_of(d) + 1, self._key_of(d) - self.step - 2, -1):
+            if self._in_series(key):
+                candidate = self.day_in(key)
+                if candidate < d:
+                    return candidate
+        raise AssertionError("unreachable: a series date lies within one cycle")
+
+    # ------------------------------------------------------------ the first renewal
+    def _estimate_first(self, issued: date) -> date:
+        """Massachusetts without a printed date: B is the first birthday strictly after L; the
+        first renewal is B plus one year, or plus two when L falls within the three months
+        before B (a first license period of 15 to 27 months)."""
+        bday = self.birthday
+        b = _on_day(bday, issued.year, self.rules.leap_day)
+        if b <= issued:
+            b = _on_day(bday, issued.year + 1, self.rules.leap_day)
+        window = self.rules.first_renewal_window_months
+        years_after = 2 if issued >= minus_months(b, window) else 1
+        return _on_day(bday, b.year + years_after, self.rules.leap_day)
+
+    def first_renewal(self) -> date | None:
+        """The first renewal after the initial license date, or None when that date is unknown."""
+        issued = self.issued
+        if issued is None:
+            return None
+        r = self.rules
+        if r.anchor == "birthday" and self.expires is None and r.first_renewal == "three-month-rule":
+            return self._estimate_first(issued)
+        if r.first_renewal == "full-cycle":
+            return self.series_on_or_after(_add_years(issued, self.step))
+        s = self.series_on_or_after(issued + _ONE_DAY)
+        if r.first_renewal == "three-month-rule" and issued >= minus_months(
+            s, r.first_renewal_window_months
+        ):
+            return self.series_on_or_after(s + _ONE_DAY)
+        return s
+
+    # ------------------------------------------------------------ cycles
+    def renewal_on_or_after(self, d: date) -> date:
+        """The smallest renewal date >= d (the first renewal for any d before it)."""
+        first = self.first_renewal()
+        if first is not None and d <= first:
+            return first
+        return self.series_on_or_after(d)
+
+    def cycle_ending(self, renewal: date) -> CycleWindow:
+        """The CME window judged at renewal date `renewal`. Raises ValueError for a date before
+        the first renewal, where no cycle ends."""
+        issued = self.issued
+        first = self.first_renewal()
+        if issued is not None and first is not None and renewal <= first:
+            if renewal < first:
+                raise ValueError(
+                    f"no renewal cycle ends on {renewal.isoformat()}: "
+                    f"the first renewal is {first.isoformat()}"
+                )
+            if self.rules.window_months is None:
+                return CycleWindow(start=issued, end=renewal)
+        if self.rules.window_months is not None:
+            return CycleWindow(
+                start=minus_months(renewal, self.rules.window_months) + _ONE_DAY, end=renewal
+            )
+        return CycleWindow(start=self.previous_renewal(renewal) + _ONE_DAY, end=renewal)
+
+    def previous_renewal(self, renewal: date) -> date:
+        """The renewal date before `renewal` (its series date one cycle earlier)."""
+        return self.day_in(self._key_of(renewal) - self.step)
+
+    def is_first(self, renewal: date) -> bool:
+        return renewal == self.first_renewal()
+
+    def renewal_index(self, renewal: date) -> int | None:
+        """1 for the first renewal after issue, 2 for the next, ...; None when the issue date is
+        unknown (the license is then past its first renewals)."""
+        first = self.first_renewal()
+        if first is None:
+            return None
+        n, r = 1, first
+        while r < renewal:
+            r = self.series_on_or_after(r + _ONE_DAY)
+            n += 1
+        return n
+
+    def nth_renewal(self, n: int) -> date | None:
+        first = self.first_renewal()
+        if first is None:
+            return None
+        r = first
+        for _ in range(n - 1):
+            r = self.series_on_or_after(r + _ONE_DAY)
+        return r
+
+    def cycle_containing(self, d: date) -> CycleWindow:
+        if self.issued is not None and d < self.issued:
+            raise ValueError(
+                f"{d.isoformat()} is before the initial license date "
+                f"{self.issued.isoformat()}: no renewal cycle contains it"
+            )
+        return self.cycle_ending(self.renewal_on_or_after(d))
+
+    def status(self, as_of: date) -> Renewal:
+        """The renewal that ends the cycle current at `as_of`, with that cycle and the previous
+        one (for a window board: the windows judged at this renewal and the one before)."""
+        _, source = self.anchor_key()
+        renewal_date = self.renewal_on_or_after(as_of)
+        current = self.cycle_ending(renewal_date)
+        previous: CycleWindow | None
+        first = self.first_renewal()
+        if first is not None and renewal_date <= first:
+            previous = None
+        elif self.issued is not None and self.issued >= current.start:
+            previous = None
+        else:
+            previous = self.cycle_ending(self.previous_renewal(renewal_date))
+        r = self.rules
+        return Renewal(
+            as_of=as_of,
+            renewal_date=renewal_date,
+            source=source,
+            current=current,
+            previous=previous,
+            application_mailing_date=renewal_date - timedelta(days=r.application_mailing_days),
+            waiver_deadline=renewal_date - timedelta(days=r.waiver_request_days)
+            if r.waiver_request_days is not None
+            else None,
+        )
+
+
+def clock_for(
+    birthday: date, lic: License, rules: RenewalRules | None = None, label: str = ""
+) -> Clock:
+    return Clock(
+        rules or MA_RENEWAL,
+        birthday,
+        lic.expires,
+        lic.issued,
+        label or f"{lic.board} license",
+    )
+
+
+def _profile_clock(profile: Profile, rules: RenewalRules | None) -> Clock:
+    return Clock(
+        rules or MA_RENEWAL,
+        profile.birthday,
+        profile.license_expires,
+        profile.license_issued,
+        f"{profile.board} license",
+    )
+
+
+# ------------------------------------------------------------ the first license (0.1's API)
 def renewal_day(profile: Profile) -> date:
     """The date whose month and day renewals fall on: the birthday, unless the expiration date
     printed on the license (authoritative) falls on another day, which then wins."""
@@ -46,124 +337,42 @@ def renewal_day(profile: Profile) -> date:
 def first_renewal_estimate(
     birthday: date, issued: date, window_months: int = FIRST_RENEWAL_WINDOW_MONTHS
 ) -> date:
-    """First renewal date estimated from the initial license date `issued` (L).
+    """First renewal date estimated from the initial license date `issued` (L) (Massachusetts)."""
+    rules = MA_RENEWAL
+    if window_months != FIRST_RENEWAL_WINDOW_MONTHS:
+        from dataclasses import replace
 
-    B is the first birthday strictly after L. If L falls within three months before B
-    (L >= B minus three months, inclusive), the first renewal is the birthday two years after B,
-    otherwise one year after B. The first license period is thus 15 to 27 months.
-    """
-    b = on_birthday(birthday, issued.year)
-    if b <= issued:
-        b = on_birthday(birthday, issued.year + 1)
-    years_after = 2 if issued >= minus_months(b, window_months) else 1
-    return on_birthday(birthday, b.year + years_after)
+        rules = replace(rules, first_renewal_window_months=window_months)
+    return Clock(rules, birthday)._estimate_first(issued)
 
 
 def renewal_dates_anchor(profile: Profile, rules: RenewalRules | None = None) -> tuple[int, str]:
     """A year in which the physician renews, and where it comes from ("license"/"estimated")."""
-    if profile.license_expires is not None:
-        return profile.license_expires.year, SOURCE_LICENSE
-    if profile.license_issued is not None:
-        first = first_renewal_estimate(profile.birthday, profile.license_issued, _window(rules))
-        return first.year, SOURCE_ESTIMATED
-    raise ValueError(
-        "the profile has neither a license expiration date nor an initial license date"
-    )
-
-
-def _series_on_or_after(birthday: date, anchor_year: int, d: date) -> date:
-    """The smallest date on the birthday, in a year of the anchor's parity, that is >= d."""
-    year = d.year if (d.year - anchor_year) % 2 == 0 else d.year + 1
-    candidate = on_birthday(birthday, year)
-    if candidate < d:
-        candidate = on_birthday(birthday, year + 2)
-    return candidate
+    if profile.license_expires is None and profile.license_issued is None:
+        raise ValueError(
+            "the profile has neither a license expiration date nor an initial license date"
+        )
+    return _profile_clock(profile, rules).anchor_key()
 
 
 def first_renewal(profile: Profile, rules: RenewalRules | None = None) -> date | None:
-    """The first renewal after the initial license date, or None when that date is unknown."""
-    issued = profile.license_issued
-    if issued is None:
-        return None
-    if profile.license_expires is None:
-        return first_renewal_estimate(profile.birthday, issued, _window(rules))
-    # rules.md 0.2 "First renewal with both dates": S is the first date of the printed series
-    # after L; the three-month rule then applies to S as it does to the birthday B.
-    anchor_year, _ = renewal_dates_anchor(profile, rules)
-    day = renewal_day(profile)
-    s = _series_on_or_after(day, anchor_year, issued + _ONE_DAY)
-    if issued >= minus_months(s, _window(rules)):
-        return on_birthday(day, s.year + 2)
-    return s
+    return _profile_clock(profile, rules).first_renewal()
 
 
 def renewal_on_or_after(profile: Profile, d: date, rules: RenewalRules | None = None) -> date:
-    """The smallest renewal date >= d (the first renewal for any d before it)."""
-    first = first_renewal(profile, rules)
-    if first is not None and d <= first:
-        return first
-    anchor_year, _ = renewal_dates_anchor(profile, rules)
-    return _series_on_or_after(renewal_day(profile), anchor_year, d)
+    return _profile_clock(profile, rules).renewal_on_or_after(d)
 
 
 def cycle_ending(profile: Profile, renewal: date, rules: RenewalRules | None = None) -> CycleWindow:
-    """The cycle that ends on the renewal date `renewal`.
-
-    It starts the day after the previous renewal date (the birthday two years earlier); the
-    first cycle starts on the initial license date instead. Raises ValueError for a date before
-    the first renewal, where no cycle ends.
-    """
-    issued = profile.license_issued
-    first = first_renewal(profile, rules)
-    if issued is not None and first is not None and renewal <= first:
-        if renewal < first:
-            raise ValueError(
-                f"no renewal cycle ends on {renewal.isoformat()}: "
-                f"the first renewal is {first.isoformat()}"
-            )
-        return CycleWindow(start=issued, end=renewal)
-    previous = on_birthday(renewal_day(profile), renewal.year - 2)
-    return CycleWindow(start=previous + _ONE_DAY, end=renewal)
+    return _profile_clock(profile, rules).cycle_ending(renewal)
 
 
 def cycle_containing(profile: Profile, d: date, rules: RenewalRules | None = None) -> CycleWindow:
-    """The cycle whose window contains d.
-
-    Raises ValueError for a date before the initial license date, which no cycle contains.
-    """
-    if profile.license_issued is not None and d < profile.license_issued:
-        raise ValueError(
-            f"{d.isoformat()} is before the initial license date "
-            f"{profile.license_issued.isoformat()}: no renewal cycle contains it"
-        )
-    return cycle_ending(profile, renewal_on_or_after(profile, d, rules), rules)
+    return _profile_clock(profile, rules).cycle_containing(d)
 
 
 def renewal_status(profile: Profile, as_of: date, rules: RenewalRules | None = None) -> Renewal:
-    """The renewal that ends the cycle current at `as_of`, with that cycle and the previous one.
-
-    For an `as_of` before the initial license date this is the first renewal and first cycle
-    (whose window then starts after `as_of`).
-    """
-    _, source = renewal_dates_anchor(profile, rules)
-    renewal_date = renewal_on_or_after(profile, as_of, rules)
-    current = cycle_ending(profile, renewal_date, rules)
-    previous: CycleWindow | None
-    if profile.license_issued is not None and profile.license_issued >= current.start:
-        previous = None
-    else:
-        previous = cycle_ending(profile, current.start - _ONE_DAY, rules)
-    return Renewal(
-        as_of=as_of,
-        renewal_date=renewal_date,
-        source=source,
-        current=current,
-        previous=previous,
-        application_mailing_date=renewal_date
-        - timedelta(days=rules.application_mailing_days if rules else APPLICATION_MAILING_DAYS),
-        waiver_deadline=renewal_date
-        - timedelta(days=rules.waiver_request_days if rules else WAIVER_DAYS),
-    )
+    return _profile_clock(profile, rules).status(as_of)
 
 
 def cycle_label(renewal: Renewal, d: date) -> str:

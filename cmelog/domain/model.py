@@ -193,7 +193,7 @@ class Renewal:
     current: CycleWindow
     previous: CycleWindow | None
     application_mailing_date: date
-    waiver_deadline: date
+    waiver_deadline: date | None  # None: the board has no CME waiver deadline
 
     @property
     def days_until_renewal(self) -> int:

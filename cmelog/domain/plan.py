@@ -54,7 +54,9 @@ def next_steps(rules: Rules, renewal: Renewal, ev: Evaluation) -> list[str]:
                 f"{credits_phrase(r.remaining or 0).replace(' ', ' more ', 1)} in total by {by}; "
                 "the credits of the steps above count toward it too."
             )
-    if renewal.as_of > renewal.waiver_deadline:
+    if renewal.waiver_deadline is None:
+        pass
+    elif renewal.as_of > renewal.waiver_deadline:
         steps.append(
             f"The waiver-request deadline ({renewal.waiver_deadline.isoformat()}) has passed."
         )

@@ -119,10 +119,9 @@ def reminder_text(renewal: Renewal, requirements: Sequence[RequirementResult]) -
         )
     paragraphs.append(_fill(detail))
 
-    dates = [
-        ("Renewal application mailed by the Board:", renewal.application_mailing_date),
-        ("Waiver request due by:", renewal.waiver_deadline),
-    ]
+    dates = [("Renewal application mailed by the Board:", renewal.application_mailing_date)]
+    if renewal.waiver_deadline is not None:
+        dates.append(("Waiver request due by:", renewal.waiver_deadline))
     width = max(len(label) for label, _ in dates)
     paragraphs.append(
         "\n".join(
@@ -189,7 +188,7 @@ def short_text(renewal: Renewal, requirements: Sequence[RequirementResult]) -> s
         lines.append("Still missing: " + "; ".join(parts) + more + ".")
     else:
         lines.append("Every CME requirement is met; file the renewal application.")
-    if renewal.waiver_deadline >= renewal.as_of:
+    if renewal.waiver_deadline is not None and renewal.waiver_deadline >= renewal.as_of:
         lines.append(f"Waiver requests due by {renewal.waiver_deadline.isoformat()}.")
     lines.append("Run 'cmelog status' for details.")
     return "\n".join(lines)

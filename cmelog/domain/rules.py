@@ -125,7 +125,7 @@ class Requirement:
     applies: Condition
     text: str
     source: str
-    date: date | None
+    date: dt.date | None
     required: int | None = None  # hundredths; None for training
     counts_all: bool = False
     topics: tuple[str, ...] = ()
@@ -137,11 +137,11 @@ class Requirement:
     clock: str = "cycle"
     every: int | None = None  # every-n-renewals: evidence within the last N cycles
     lookback_months: int | None = None  # lookback: evidence within N months before renewal
-    deadline: date | None = None  # by-deadline: a fixed date
+    deadline: dt.date | None = None  # by-deadline: a fixed date
     deadline_renewal: int | None = None  # by-deadline: the Nth renewal after issue
     deadline_years_after_issue: int | None = None  # by-deadline: N years after issue
     first_renewals: int | None = None  # due every cycle for the first K renewals, then `clock`
-    counts_since: date | None = None  # only evidence dated on or after this day counts
+    counts_since: dt.date | None = None  # only evidence dated on or after this day counts
     first_renewal: tuple[FirstRenewalTier, ...] = ()
     carry_forward_max: int | None = None  # excess of the previous cycle carried into this one
     grade: str | None = None
@@ -870,8 +870,9 @@ def _parse(
             p.add("board", "a ledger's file names its ledger, not a board")
         board = ledger
     else:
-        board = top.get("board", str, board_hint) if top.has("board") else None
-        if board is None:
+        got = top.get("board", str, board_hint) if top.has("board") else None
+        board = got if isinstance(got, str) else board_hint
+        if got is None:
             p.add("board", "is required: the board's two-letter postal code (or ledger = ...)")
             board = board_hint
         elif not _BOARD.match(board):

@@ -40,7 +40,9 @@ def renewal_banner(
     else:
         lines.append("Every CME requirement is met; file the renewal application.")
     waiver = renewal.waiver_deadline
-    if waiver >= renewal.as_of:
+    if waiver is None:
+        pass
+    elif waiver >= renewal.as_of:
         lines.append(
             f"Waiver requests are due by {waiver} ({_when((waiver - renewal.as_of).days)})."
         )

@@ -65,7 +65,17 @@ def _alarm(before: timedelta, description: str) -> Alarm:
 
 
 def render_ics(
-    renewal: Renewal, *, license: str, name: str, version: str, stamp: datetime | None = None
+    renewal: Renewal,
+    *,
+    license: str,
+    name: str,
+    version: str,
+    stamp: datetime | None = None,
+    wording: tuple[str, str, str] = (
+        "Medical license renewal deadline",
+        "Board mails the license renewal application",
+        "CME waiver request deadline",
+    ),
 ) -> bytes:
     """The calendar as iCalendar bytes (CRLF line endings), identical for identical input.
 
@@ -98,12 +108,17 @@ def render_ics(
     deadline = _event(
         kind="renewal",
         day=r_date,
-        summary=f"Medical license renewal deadline{tag}",
+        summary=f"{wording[0]}{tag}",
         description=(
             f"The medical license of {who} expires at 11:59 p.m. on {r_date.isoformat()}. "
             "Complete the CME requirements and file the renewal application on or before "
-            f"this date. The Board mails the application around {mailing.isoformat()}; "
-            f"a CME waiver request is due no later than {waiver.isoformat()}.{note}"
+            f"this date. The Board mails the application around {mailing.isoformat()}"
+            + (
+                f"; a CME waiver request is due no later than {waiver.isoformat()}."
+                if waiver is not None
+                else "."
+            )
+            + note
         ),
         renewal=renewal,
         license=license,
@@ -129,23 +144,27 @@ def render_ics(
         _event(
             kind="application",
             day=mailing,
-            summary=f"Board mails the license renewal application{tag}",
+            summary=f"{wording[1]}{tag}",
             description=(
                 f"The Board mails the renewal application for the license of {who} about "
-                f"60 days before the renewal date {r_date.isoformat()}.{note}"
+                f"{(r_date - mailing).days} days before the renewal date "
+                f"{r_date.isoformat()}.{note}"
             ),
             renewal=renewal,
             license=license,
             stamp=stamp,
         )
     )
+    if waiver is None:  # the board has no CME waiver deadline
+        return cal.to_ical()
     waiver_event = _event(
         kind="waiver",
         day=waiver,
-        summary=f"CME waiver request deadline{tag}",
+        summary=f"{wording[2]}{tag}",
         description=(
             f"A request for a CME waiver for the license of {who} is due no later than "
-            f"this day, 30 days before the renewal date {r_date.isoformat()}.{note}"
+            f"this day, {(r_date - waiver).days} days before the renewal date "
+            f"{r_date.isoformat()}.{note}"
         ),
         renewal=renewal,
         license=license,

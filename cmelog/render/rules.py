@@ -51,7 +51,7 @@ def rules_json(rules: Rules) -> dict[str, Any]:
                 ],
                 "text": q.text,
                 "source": q.source,
-                "date": q.date.isoformat(),
+                "date": q.date.isoformat() if q.date else None,
                 "note": q.note or None,
             }
             for q in rules.requirements
@@ -156,7 +156,8 @@ def requirements_text(rules: Rules) -> None:
             _indented(out, f"May be met by an attestation: cmelog attest {req.id} ...", 4)
         if req.note:
             _indented(out, f"Note: {req.note}", 4)
-        _indented(out, f"Source ({req.date.isoformat()}): {req.source}", 4)
+        dated = f" ({req.date.isoformat()})" if req.date else ""
+        _indented(out, f"Source{dated}: {req.source}", 4)
     out.print()
     out.print(Text("Other ways to earn credit (--kind)", style="bold"))
     for k in rules.kinds.values():

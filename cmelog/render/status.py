@@ -28,7 +28,7 @@ def status_json(rep: StatusReport) -> dict[str, Any]:
         "renewal_date": r.renewal_date.isoformat(),
         "renewal_date_source": r.source,
         "application_mailing_date": r.application_mailing_date.isoformat(),
-        "waiver_deadline": r.waiver_deadline.isoformat(),
+        "waiver_deadline": r.waiver_deadline.isoformat() if r.waiver_deadline else None,
         "days_until_renewal": r.days_until_renewal,
         "cycle": _window(r.current),
         "previous_cycle": _window(r.previous),
@@ -125,10 +125,12 @@ def status_text(rep: StatusReport) -> None:
         f"Cycle {r.current.start.isoformat()} to {r.current.end.isoformat()} "
         f"(as of {r.as_of.isoformat()})"
     )
-    out.print(
-        f"Application mailed around {r.application_mailing_date.isoformat()}; "
-        f"waiver requests due by {r.waiver_deadline.isoformat()}."
+    waiver = (
+        f"; waiver requests due by {r.waiver_deadline.isoformat()}"
+        if r.waiver_deadline is not None
+        else ""
     )
+    out.print(f"Application mailed around {r.application_mailing_date.isoformat()}{waiver}.")
     summary = previous_summary(rep)
     if summary is not None:
         sentence, missing = summary
