@@ -254,6 +254,14 @@ def _interactive() -> bool:
 
 
 # ------------------------------------------------------------------ options shared by add/edit
+LicenseSelectOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--license",
+        help="One license (its board's two-letter code) or ledger (its name) only.",
+        metavar="BOARD",
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 

@@ -9,6 +9,7 @@ import typer
 from cmelog.commands.common import (
     AsOfOpt,
     JsonOpt,
+    LicenseSelectOpt,
     _ctx,
     app,
 )
@@ -27,32 +28,43 @@ def status(
     explain: Annotated[
         bool, typer.Option("--explain", help="Show what counted toward each requirement and why.")
     ] = False,
+    license: LicenseSelectOpt = None,
 ) -> None:
-    """The current cycle at a glance: renewal date, requirements, next steps."""
+    """Every license and ledger at a glance: renewal date, requirements, next steps."""
     from cmelog.services.status import status as run_status
 
-    report = run_status(_ctx(ctx), as_of, explain=explain)
+    report = run_status(_ctx(ctx), as_of, explain=explain, only=license)
     if as_json:
         from cmelog.render.jsonout import dump
-        from cmelog.render.status import status_json
+        from cmelog.render.status import multi_status_json
 
-        dump(status_json(report))
+        dump(multi_status_json(report))
     else:
-        from cmelog.render.banner import print_banner
-        from cmelog.render.status import status_text
+        from cmelog.render.status import multi_status_text
 
-        print_banner(report.renewal, report.evaluation.requirements)
-        status_text(report)
-    if check and not report.evaluation.complete:
+        multi_status_text(report)
+    if check and not report.complete:
         raise typer.Exit(int(ExitStatus.INCOMPLETE))
 
 
 @app.command()
-def requirements(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """The board's rules in force, with sources."""
+def requirements(
+    ctx: typer.Context,
+    as_json: JsonOpt = False,
+    board: Annotated[
+        str | None,
+        typer.Option(
+            "--board",
+            help="Any board cmelog knows (two-letter code), held or not.",
+            metavar="BOARD",
+        ),
+    ] = None,
+    license: LicenseSelectOpt = None,
+) -> None:
+    """The board's rules in force, with sources (the first license's board by default)."""
     from cmelog.services.status import requirements as load
 
-    rules = load(_ctx(ctx))
+    rules = load(_ctx(ctx), board, license)
     if as_json:
         from cmelog.render.jsonout import dump
         from cmelog.render.rules import rules_json

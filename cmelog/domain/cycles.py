@@ -39,6 +39,7 @@ _ONE_DAY = timedelta(days=1)
 class ClockError(UsageError, ValueError):
     """A license whose dates cannot place its renewals (exit 2, naming the option to give)."""
 
+
 MA_RENEWAL = RenewalRules(
     anchor="birthday",
     cycle_years=2,
@@ -200,7 +201,11 @@ class Clock:
         if issued is None:
             return None
         r = self.rules
-        if r.anchor == "birthday" and self.expires is None and r.first_renewal == "three-month-rule":
+        if (
+            r.anchor == "birthday"
+            and self.expires is None
+            and r.first_renewal == "three-month-rule"
+        ):
             return self._estimate_first(issued)
         if r.first_renewal == "full-cycle":
             return self.series_on_or_after(_add_years(issued, self.step))

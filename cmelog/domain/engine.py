@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 from cmelog.domain.credits import short_credits
@@ -28,19 +29,15 @@ from cmelog.domain.model import (
     Profile,
     RequirementResult,
 )
+from cmelog.domain.due import Due, holds
 from cmelog.domain.rules import Condition, Kind, Requirement, Rules
 
 IN_FULL = "counted in full"
 
 
 def applies(condition: Condition, profile: Profile, renewal_date: date) -> bool:
-    if condition.always:
-        return True
-    if condition.profile_flag is not None:
-        return bool(getattr(profile, condition.profile_flag))
-    if condition.renewal_on_or_after is not None:
-        return renewal_date >= condition.renewal_on_or_after
-    return True
+    """Whether a requirement applies to the first license (profile flags and dates only)."""
+    return condition.always or holds(condition, profile, renewal_date)
 
 
 def cite(source: str) -> str:
@@ -249,16 +246,20 @@ def _evaluate_one_time(
     renewal: date,
     entries: Sequence[Entry],
     attestations: Sequence[Attestation],
+    since: date | None = None,
+    notes: tuple[str, ...] = (),
 ) -> RequirementResult:
     """A one-time requirement of the cycle ending on `renewal`: only evidence dated on or before
-    it counts (rules.md 0.2 "One-time evidence is dated")."""
-    dated = [e for e in _order(entries) if e.effective_date <= renewal]
+    it counts (rules.md 0.2 "One-time evidence is dated"); with `since` (look-back clocks), only
+    evidence dated on or after it too."""
+    floor = since or date.min
+    dated = [e for e in _order(entries) if floor <= e.effective_date <= renewal]
     counting = [
         e for e in dated if _qualifying(rules, req, e) and kind_of(rules, e).counts_toward_topics
     ]
     attested = (
         sorted(
-            (a for a in attestations if a.requirement == req.id and a.date <= renewal),
+            (a for a in attestations if a.requirement == req.id and floor <= a.date <= renewal),
             key=lambda a: (a.date, a.id),
         )
         if req.attestation
@@ -296,6 +297,7 @@ def _evaluate_one_time(
         source=req.source,
         met_by=tuple(met_by),
         contributions=tuple(contributions),
+        notes=notes,
     )
 
 
@@ -308,6 +310,8 @@ def evaluate(
     year_prior: Sequence[Entry] = (),
     one_time_entries: Sequence[Entry] | Mapping[str, Sequence[Entry]] = (),
     attestations: Sequence[Attestation] = (),
+    due: Mapping[str, Due] | None = None,
+    carried: Mapping[str, tuple[int, str]] | None = None,
 ) -> Evaluation:
     """Evaluate every requirement of `rules` for the cycle `window` (which ends on renewal).
 
@@ -317,25 +321,54 @@ def evaluate(
         window.end are ignored here); or, per requirement id, the entries to consider for it
         (aggregates allowed after the entries that meet it).
     attestations: every attestation (those dated after window.end are ignored here).
+    due: per requirement id, what this license asks at this renewal (domain/due.py); without
+        it, the requirement as written, applying by the profile's flags.
+    carried: per requirement id, credits carried forward into it and the period they come from.
     """
     inside = [e for e in cycle_entries if window.contains(e.effective_date)]
     outcomes = counted_toward_total(rules, window, inside, year_prior)
     ordered = _order(inside)
     results: list[RequirementResult] = []
     for req in rules.requirements:
-        applicable = applies(req.applies, profile, window.end)
-        if req.scope == "cycle":
-            results.append(
-                _evaluate_cycle_requirement(rules, req, applicable, window, ordered, outcomes)
-            )
+        d = due.get(req.id) if due is not None else None
+        if d is None:
+            applicable = applies(req.applies, profile, window.end)
+        else:
+            applicable = d.applies
+            if d.required != req.required:
+                req = replace(req, required=d.required)
+        if req.scope == "cycle" and not (d is not None and d.pooled):
+            result = _evaluate_cycle_requirement(rules, req, applicable, window, ordered, outcomes)
+            if d is not None and d.notes:
+                result = replace(result, notes=(*d.notes, *result.notes))
         else:
             pool = (
                 one_time_entries.get(req.id, ())
                 if isinstance(one_time_entries, Mapping)
                 else one_time_entries
             )
-            results.append(
-                _evaluate_one_time(rules, req, applicable, window.end, pool, attestations)
+            result = _evaluate_one_time(
+                rules,
+                req,
+                applicable,
+                window.end,
+                pool,
+                attestations,
+                since=d.since if d is not None else None,
+                notes=d.notes if d is not None else (),
             )
+        if carried and req.id in carried and result.earned is not None:
+            amount, period = carried[req.id]
+            earned = result.earned + amount
+            result = replace(
+                result,
+                earned=earned,
+                met=result.met or earned >= (req.required or 0),
+                notes=(
+                    *result.notes,
+                    f"{short_credits(amount)} credits carried forward from the period {period}",
+                ),
+            )
+        results.append(result)
     by_entry = {o.entry_id: o for o in outcomes.values() if o.entry_id > 0}
     return Evaluation(window=window, requirements=tuple(results), outcomes=by_entry)

@@ -393,12 +393,12 @@ class _Table:
 
 def _credits(p: _Problems, where: str, value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        p.add(where, f"must be a number (for example \"7.5\"), not {value!r}")
+        p.add(where, f'must be a number (for example "7.5"), not {value!r}')
         return None
     try:
         d = Decimal(str(value))
     except InvalidOperation:
-        p.add(where, f"must be a number (for example \"7.5\"), not {value!r}")
+        p.add(where, f'must be a number (for example "7.5"), not {value!r}')
         return None
     if not d.is_finite() or d < 0 or (d * 100) != (d * 100).to_integral_value():
         p.add(where, "must be a number of at least 0 with at most two decimals")
@@ -728,9 +728,7 @@ def _kind(
     if satisfies is not None and satisfies not in rids:
         p.add(t.key("satisfies"), f"{satisfies!r} names no requirement of this file")
     within_days = t.whole("satisfies_within_days") if t.has("satisfies_within_days") else None
-    within_months = (
-        t.whole("satisfies_within_months") if t.has("satisfies_within_months") else None
-    )
+    within_months = t.whole("satisfies_within_months") if t.has("satisfies_within_months") else None
     if (within_days or within_months) and satisfies is None:
         p.add(t.key("satisfies"), "is required with satisfies_within_days/_months")
     implied = _topic_slugs(p, t.key("implied_topics"), t.strings("implied_topics"), topics)
@@ -789,7 +787,9 @@ def _license_type(p: _Problems, i: int, raw: dict[str, Any]) -> LicenseType:
 
 def _renewal(p: _Problems, raw: Any, ledger: str | None) -> RenewalRules:
     t = _Table(p, "renewal", raw, _RENEWAL)
-    default_anchor = {"dea-mate": "registration", "moc": "cycle-start"}.get(ledger or "", "birthday")
+    default_anchor = {"dea-mate": "registration", "moc": "cycle-start"}.get(
+        ledger or "", "birthday"
+    )
     anchor = t.choice("anchor", ANCHORS, default_anchor)
     month = t.whole("month") if t.has("month") else None
     day = t.whole("day") if t.has("day") else None
@@ -843,7 +843,7 @@ def _renewal(p: _Problems, raw: Any, ledger: str | None) -> RenewalRules:
 
 def _labels(p: _Problems, where: str, raw: Any) -> dict[str, str]:
     if not isinstance(raw, dict):
-        p.add(where, "must be a table of slug = \"label\"")
+        p.add(where, 'must be a table of slug = "label"')
         return {}
     out: dict[str, str] = {}
     for slug, label in raw.items():
@@ -964,11 +964,12 @@ def parse_rules(
     rules, problems = _parse(data, board_hint, dict(vocabulary or {}), dict(formats or {}))
     if rules is None:
         board = str(data.get("board", data.get("ledger", board_hint)))
-        shown = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
+        shown = "; ".join(problems[:3]) + (
+            f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        )
         raise RulesError(board, shown + ".", tuple(problems))
     return rules
 
 
 def with_origin(rules: Rules, origin: str) -> Rules:
     return replace(rules, origin=origin)
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cmelog.domain.model import Attestation, Entry, Evaluation, Profile, Renewal
+from cmelog.domain.model import Attestation, Entry, Evaluation, Ledger, License, Profile, Renewal
 from cmelog.domain.rules import Rules
 
 
@@ -21,3 +21,23 @@ class StatusReport:
     met_attestations: dict[int, Attestation] = field(default_factory=dict)
     # the previous cycle judged as of its own renewal date; None without a previous cycle
     previous: Evaluation | None = None
+    # which license (or ledger) this is; `profile` mirrors that license's fields
+    license: License | None = None
+    ledger: Ledger | None = None
+
+
+@dataclass(frozen=True)
+class MultiStatus:
+    """Every license (the first one first) and every ledger; `selected`: --license named one."""
+
+    licenses: tuple[StatusReport, ...]
+    ledgers: tuple[StatusReport, ...] = ()
+    selected: bool = False
+
+    @property
+    def reports(self) -> tuple[StatusReport, ...]:
+        return (*self.licenses, *self.ledgers)
+
+    @property
+    def complete(self) -> bool:
+        return all(r.evaluation.complete for r in self.reports)

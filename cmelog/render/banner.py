@@ -20,14 +20,17 @@ def _when(days: int) -> str:
 
 
 def renewal_banner(
-    renewal: Renewal, requirements: Sequence[RequirementResult], days: int = DEFAULT_WINDOW
+    renewal: Renewal,
+    requirements: Sequence[RequirementResult],
+    days: int = DEFAULT_WINDOW,
+    subject: str = "your license renews",
 ) -> list[str] | None:
     """The banner's lines (plain text), or None outside the reminder window of `days` days:
     the days left, what is missing, and the waiver deadline."""
     left = renewal.days_until_renewal
     if milestone_for(left, days) is None:
         return None
-    lines = [f"RENEWAL {_when(left).upper()}: your license renews on {renewal.renewal_date}."]
+    lines = [f"RENEWAL {_when(left).upper()}: {subject} on {renewal.renewal_date}."]
     unmet = [r for r in requirements if r.applies and not r.met]
     if unmet:
         parts = []
@@ -51,9 +54,13 @@ def renewal_banner(
     return lines
 
 
-def print_banner(renewal: Renewal, requirements: Sequence[RequirementResult]) -> None:
+def print_banner(
+    renewal: Renewal,
+    requirements: Sequence[RequirementResult],
+    subject: str = "your license renews",
+) -> None:
     """Print the banner (bold, in colour on a terminal) followed by a blank line, if any."""
-    lines = renewal_banner(renewal, requirements)
+    lines = renewal_banner(renewal, requirements, subject=subject)
     if not lines:
         return
     from rich.text import Text

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from cmelog.domain.credits import credits_phrase, format_credits, short_credits
 from cmelog.domain.model import Evaluation, RequirementResult
-from cmelog.domain.status import StatusReport
+from cmelog.domain.status import MultiStatus, StatusReport
 from cmelog.render.text import _safe, bar, console
 
 
@@ -39,6 +39,53 @@ def status_json(rep: StatusReport) -> dict[str, Any]:
         "previous": _previous_json(rep),
         "next_steps": list(rep.steps),
     }
+
+
+def held_json(rep: StatusReport) -> dict[str, Any]:
+    """One element of `licenses` / `ledgers`: the document of one license, plus which it is."""
+    doc = status_json(rep)
+    if rep.ledger is not None:
+        doc["ledger"] = {"kind": rep.ledger.kind, "name": rep.ledger.name}
+    else:
+        lic = rep.license
+        doc["license"] = {
+            "board": lic.board if lic else rep.profile.board,
+            "number": lic.number if lic else rep.profile.license,
+            "type": lic.type if lic else rep.profile.license_type,
+        }
+    return doc
+
+
+def multi_status_json(ms: MultiStatus) -> dict[str, Any]:
+    """`status --json`: the first license's document at the top level, and every license and
+    ledger in `licenses` / `ledgers`; with --license, that one's element alone (cli.md 0.2)."""
+    if ms.selected:
+        return held_json(ms.reports[0])
+    doc = status_json(ms.licenses[0])
+    doc["licenses"] = [held_json(r) for r in ms.licenses]
+    doc["ledgers"] = [held_json(r) for r in ms.ledgers]
+    return doc
+
+
+def subject(rep: StatusReport, several: bool) -> str:
+    """Who renews, for the banner: 'your license renews', 'your NH license renews'."""
+    if rep.ledger is not None:
+        return f"your {rep.ledger.name} ledger's cycle ends"
+    return f"your {rep.profile.board} license renews" if several else "your license renews"
+
+
+def multi_status_text(ms: MultiStatus) -> None:
+    """Each license's dashboard, the first one first, then each ledger's."""
+    from cmelog.render.banner import print_banner
+
+    several = len(ms.reports) > 1
+    for rep in ms.reports:
+        print_banner(rep.renewal, rep.evaluation.requirements, subject(rep, several))
+    for i, rep in enumerate(ms.reports):
+        if i:
+            console().print()
+            console().rule(style="dim")
+        status_text(rep)
 
 
 def _previous_json(rep: StatusReport) -> dict[str, Any] | None:
@@ -103,19 +150,28 @@ def status_text(rep: StatusReport) -> None:
     out = console()
     r = rep.renewal
     head = Text(f"{rep.profile.name}", style="bold")
-    head.append(f"  license {rep.profile.license} ({rep.rules.board})")
+    if rep.ledger is not None:
+        head.append(f"  {rep.rules.name} ({rep.ledger.name}, kept apart from state credits)")
+    else:
+        kind = "" if rep.profile.license_type == "full" else f" {rep.profile.license_type}"
+        head.append(f"  license {rep.profile.license} ({rep.rules.board}{kind})")
     out.print(head)
-    line = Text("License renews ")
+    line = Text("Cycle ends " if rep.ledger is not None else "License renews ")
     line.append(r.renewal_date.isoformat(), style="bold")
     line.append(f" ({_days(r.days_until_renewal)})")
     if r.source == "estimated":
         line.append(" - estimated", style="yellow")
     out.print(line)
     if r.source == "estimated":
+        how = (
+            "`cmelog profile set --license-expires DATE`"
+            if rep.license is None or rep.license.board == rep.profile.board and _is_first(rep)
+            else f"`cmelog license set {rep.profile.board} --expires DATE`"
+        )
         _bullets(
             [
                 "Estimated from your initial license date; enter the date printed on your "
-                "license with `cmelog profile set --license-expires DATE`."
+                f"license with {how}."
             ]
         )
     off = _off_birthday(rep)
@@ -176,11 +232,18 @@ def status_text(rep: StatusReport) -> None:
         explain_text(rep)
 
 
+def _is_first(rep: StatusReport) -> bool:
+    lics = rep.profile.licenses
+    return not lics or rep.license is None or rep.license == lics[0]
+
+
 def _off_birthday(rep: StatusReport) -> str | None:
     """rules.md 0.2: a printed date off the birthday wins, and status says so."""
     from cmelog.domain.cycles import renewal_day
 
     p = rep.profile
+    if rep.rules.renewal.anchor != "birthday" or rep.ledger is not None:
+        return None
     if p.license_expires is None or renewal_day(p) == p.birthday:
         return None
     return (

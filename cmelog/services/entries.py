@@ -26,7 +26,7 @@ from cmelog.services.certificates import (
     discard,
     store_certificate,
 )
-from cmelog.services.context import Context, require_profile, rules_for
+from cmelog.services.context import Context, entry_rules, require_profile
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def _save(
             base = None
             if entry_id is not None and (base := reads.get_entry(s, entry_id)) is None:
                 raise not_found(entry_id)
-            built: Built = build_entry(inp, rules_for(profile), ctx.today, base)
+            built: Built = build_entry(inp, entry_rules(profile, ctx), ctx.today, base)
             entry = built.entry
             if source is not None:
                 entry = dataclasses.replace(entry, source=source)
@@ -163,7 +163,7 @@ def entry_context(ctx: Context, entry_id: int | None = None) -> tuple[object, En
         base = reads.get_entry(s, entry_id) if entry_id is not None else None
         if entry_id is not None and base is None:
             raise not_found(entry_id)
-        return rules_for(profile), base
+        return entry_rules(profile, ctx), base
 
 
 def delete_entry(ctx: Context, entry_id: int, confirm: object = None) -> Entry:
@@ -211,7 +211,7 @@ def list_entries(
     cat = parse_category(category) if category is not None else None
     with ctx.logbook().reader() as s:
         profile = require_profile(s)
-        rules = rules_for(profile)
+        rules = entry_rules(profile, ctx)
         slug = check_slug(topic, rules.topics, "topic", "--topic") if topic else None
         renewal = renewal_status(profile, today, rules.renewal)
         lo, hi = d_from, d_to

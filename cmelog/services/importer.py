@@ -24,7 +24,7 @@ from cmelog.domain.model import Attestation, Entry
 from cmelog.domain.textsafe import control_message, has_control
 from cmelog.errors import CmelogError, UsageError
 from cmelog.paths import user_path
-from cmelog.services.context import Context, require_profile, rules_for
+from cmelog.services.context import Context, entry_rules, require_profile
 
 REQUIRED = ("date", "title", "category", "credits")
 ATTESTATION_REQUIRED = ("requirement", "date", "how")
@@ -261,7 +261,7 @@ def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
         logbook = ctx.logbook()
         with logbook.session(write=not dry_run) as s:
             profile = require_profile(s)
-            rules = rules_for(profile)
+            rules = entry_rules(profile, ctx)
             stored = reads.duplicate_keys(s)
             entries = _entries(
                 ctx, rows, rules, path.name, (), logbook.certificates, errors, rounded
@@ -404,7 +404,7 @@ def bundle_contents(ctx: Context, path: Path) -> BundleContents:
     contents = BundleContents(path.name, path, certificates=certs)
     with ctx.logbook().reader() as c:
         profile = require_profile(c)
-        rules = rules_for(profile)
+        rules = entry_rules(profile, ctx)
         certs_folder = ctx.logbook().certificates
         entries, rounded, errors = _build_entries(
             ctx, entry_rows, rules, path.name, certs, certs_folder

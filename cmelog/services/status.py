@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from cmelog.domain.dates import parse_date
 from cmelog.domain.engine import cap_topics, evaluate, is_plain
-from cmelog.domain.model import CycleWindow, Entry, Evaluation, Profile
+from cmelog.domain.due import Due, due_all
+from cmelog.domain.model import CycleWindow, Entry, Evaluation, Ledger, License, Profile
 from cmelog.domain.plan import next_steps
-from cmelog.domain.rules import Rules
-from cmelog.domain.status import StatusReport
+from cmelog.domain.rules import Requirement, Rules
+from cmelog.domain.status import MultiStatus, StatusReport
+from cmelog.errors import UsageError
 from cmelog.services.context import Context, require_profile, rules_for
 
 
 def evaluate_cycle(
-    s: Any, rules: Rules, profile: Profile, window: CycleWindow, *, detail: bool
+    s: Any,
+    rules: Rules,
+    profile: Profile,
+    window: CycleWindow,
+    *,
+    detail: bool,
+    due: Mapping[str, Due] | None = None,
+    carried: Mapping[str, tuple[int, str]] | None = None,
 ) -> Evaluation:
     """The evaluation of the cycle `window`, judged as of its own end (the renewal date R).
 
@@ -29,6 +38,27 @@ def evaluate_cycle(
     """
     from cmelog.storage import reads
 
+    pooled = [
+        r
+        for r in rules.requirements
+        if r.scope == "one-time" or (due is not None and r.id in due and due[r.id].pooled)
+    ]
+    since = {r.id: due[r.id].since for r in pooled if due is not None and r.id in due}
+    if rules.unit == "points":  # a maintenance-of-certification ledger counts MOC points
+        points = [
+            replace(e, credits=e.moc_points or 0)
+            for e in reads.entries_with_points(s, end=window.end)
+        ]
+        return evaluate(
+            rules,
+            profile,
+            window,
+            [e for e in points if e.effective_date >= window.start],
+            one_time_entries=points,
+            attestations=reads.list_attestations(s),
+            due=due,
+            carried=carried,
+        )
     capped = [k.id for k in rules.kinds.values() if not is_plain(k)]
     if detail:
         entries = reads.list_entries(s, start=window.start, end=window.end)
@@ -70,9 +100,10 @@ def evaluate_cycle(
     )
     one_time: Sequence[Entry] | dict[str, Sequence[Entry]]
     if detail:
-        one_time = reads.list_entries(s, end=window.end, topics_any=sorted(rules.one_time_topics))
+        topics = sorted({t for r in pooled for t in r.topics})
+        one_time = reads.list_entries(s, end=window.end, topics_any=topics)
     else:
-        one_time = one_time_pools(s, rules, reads.stored_kinds(s), window.end)
+        one_time = one_time_pools(s, rules, reads.stored_kinds(s), window.end, pooled, since)
     return evaluate(
         rules,
         profile,
@@ -81,11 +112,18 @@ def evaluate_cycle(
         year_prior=year_prior,
         one_time_entries=one_time,
         attestations=reads.list_attestations(s),
+        due=due,
+        carried=carried,
     )
 
 
 def one_time_pools(
-    s: Any, rules: Rules, stored_kinds: Sequence[str], until: date
+    s: Any,
+    rules: Rules,
+    stored_kinds: Sequence[str],
+    until: date,
+    pooled: Sequence[Requirement] | None = None,
+    since: Mapping[str, date | None] | None = None,
 ) -> dict[str, Sequence[Entry]]:
     """Per one-time requirement: the entries dated on or before `until` that meet it, plus one
     aggregate of the others dated on or before `until`.
@@ -112,9 +150,13 @@ def one_time_pools(
             required=req.required,
             counting_kinds=own_topic_kinds,
             category=req.category,
+            since=(since or {}).get(req.id),
         )
-        for req in rules.requirements
-        if req.scope == "one-time"
+        for req in (
+            pooled
+            if pooled is not None
+            else [r for r in rules.requirements if r.scope == "one-time"]
+        )
     ]
     found = reads.one_time_prefixes(
         s,
@@ -141,34 +183,143 @@ def one_time_pools(
     return pools
 
 
-def status(ctx: Context, as_of: str | None, *, explain: bool) -> StatusReport:
-    from cmelog.domain.cycles import renewal_status
+def _carry(
+    rules: Rules, ev: Evaluation, into: Mapping[str, tuple[int, str]]
+) -> dict[str, tuple[int, str]]:
+    """Credits of `ev`'s cycle carried into the next one (TX: at most 48, next period only):
+    what its requirements with `carry_forward_max` earned beyond their amount, credits carried
+    into it excluded."""
+    out: dict[str, tuple[int, str]] = {}
+    for r in ev.requirements:
+        rule = rules.requirement(r.id)
+        if rule is None or rule.carry_forward_max is None or r.earned is None:
+            continue
+        own = r.earned - into.get(r.id, (0, ""))[0]
+        excess = min(rule.carry_forward_max, max(0, own - (r.required or 0)))
+        if excess:
+            span = f"{ev.window.start.isoformat()} to {ev.window.end.isoformat()}"
+            out[r.id] = (excess, span)
+    return out
+
+
+def standing(
+    s: Any,
+    profile: Profile,
+    rules: Rules,
+    today: date,
+    *,
+    explain: bool,
+    lic: License | None = None,
+    ledger: Ledger | None = None,
+) -> StatusReport:
+    """One license's (or ledger's) status: its current cycle and the previous one, each judged
+    by its board's rules as of its own renewal date."""
+    from cmelog.domain.cycles import Clock
     from cmelog.storage import reads
 
-    today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
-    with ctx.logbook().reader() as s:
-        profile = require_profile(s)
-        rules = rules_for(profile)
-        renewal = renewal_status(profile, today, rules.renewal)
-        ev = evaluate_cycle(s, rules, profile, renewal.current, detail=explain)
-        previous = (
-            evaluate_cycle(s, rules, profile, renewal.previous, detail=explain)
-            if renewal.previous is not None
-            else None
+    if ledger is not None:
+        held = License(ledger.kind, ledger.name, "full", None, ledger.start)
+        label = f"{ledger.name} ledger"
+    else:
+        held = lic or profile.all_licenses[0]
+        label = f"{held.board} license"
+    clock = Clock(rules.renewal, profile.birthday, held.expires, held.issued, label)
+    mirrored = replace(
+        profile,
+        license=held.number,
+        board=held.board,
+        license_expires=held.expires,
+        license_issued=held.issued,
+        license_type=held.type,
+    )
+    renewal = clock.status(today)
+
+    def judge(window: CycleWindow, carried: Mapping[str, tuple[int, str]]) -> Evaluation:
+        due = due_all(rules, profile, held, clock, window, profile.ledgers)
+        return evaluate_cycle(
+            s, rules, mirrored, window, detail=explain, due=due, carried=carried or None
         )
-        met_by = [m for r in ev.requirements for m in r.met_by or ()]
-        named = {m.id for m in met_by if m.kind == "entry"}
-        if explain:  # --explain names every entry that counted, with its date and title
-            named |= {c.entry_id for r in ev.requirements for c in r.contributions}
-        entries = reads.get_entries(s, named)
-        wanted = {m.id for m in met_by if m.kind == "attestation"}
-        attestations = {a.id: a for a in reads.list_attestations(s) if a.id in wanted}
+
+    carries = any(r.carry_forward_max is not None for r in rules.requirements)
+    into_previous: dict[str, tuple[int, str]] = {}
+    into_current: dict[str, tuple[int, str]] = {}
+    previous = None
+    if renewal.previous is not None:
+        if carries:
+            try:
+                before = clock.cycle_ending(clock.previous_renewal(renewal.previous.end))
+            except ValueError:
+                before = None
+            if before is not None and before.end < renewal.previous.start:
+                into_previous = _carry(rules, judge(before, {}), {})
+        previous = judge(renewal.previous, into_previous)
+        if carries:
+            into_current = _carry(rules, previous, into_previous)
+    ev = judge(renewal.current, into_current)
+    met_by = [m for r in ev.requirements for m in r.met_by or ()]
+    named = {m.id for m in met_by if m.kind == "entry"}
+    if explain:  # --explain names every entry that counted, with its date and title
+        named |= {c.entry_id for r in ev.requirements for c in r.contributions}
+    entries = reads.get_entries(s, named)
+    wanted = {m.id for m in met_by if m.kind == "attestation"}
+    attestations = {a.id: a for a in reads.list_attestations(s) if a.id in wanted}
     if not explain:
         ev = _without_contributions(ev)
         previous = _without_contributions(previous) if previous is not None else None
     steps = tuple(next_steps(rules, renewal, ev))
     return StatusReport(
-        profile, rules, renewal, ev, steps, explain, entries, attestations, previous
+        mirrored,
+        rules,
+        renewal,
+        ev,
+        steps,
+        explain,
+        entries,
+        attestations,
+        previous,
+        license=held if ledger is None else None,
+        ledger=ledger,
+    )
+
+
+def status(
+    ctx: Context, as_of: str | None, *, explain: bool, only: str | None = None
+) -> MultiStatus:
+    """Every license and ledger held (or the one named by --license), each judged by its own
+    board's rules; the first license first."""
+    from cmelog.rules import load_rules
+
+    today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
+    with ctx.logbook().reader() as s:
+        profile = require_profile(s)
+        licenses = list(profile.all_licenses)
+        ledgers = list(profile.ledgers)
+        if only is not None:
+            licenses, ledgers = _select(profile, only)
+        user = ctx.rules_dir
+        reports = tuple(
+            standing(s, profile, load_rules(lic.board, user), today, explain=explain, lic=lic)
+            for lic in licenses
+        )
+        kept = tuple(
+            standing(s, profile, load_rules(g.kind, user), today, explain=explain, ledger=g)
+            for g in ledgers
+        )
+    return MultiStatus(reports, kept, selected=only is not None)
+
+
+def _select(profile: Profile, name: str) -> tuple[list[License], list[Ledger]]:
+    """--license NAME: a board held (its two-letter code) or a ledger's name."""
+    wanted = name.strip()
+    lic = [x for x in profile.all_licenses if x.board == wanted.upper()]
+    if lic:
+        return lic, []
+    led = [g for g in profile.ledgers if g.name.lower() == wanted.lower()]
+    if led:
+        return [], led
+    held = [x.board for x in profile.all_licenses] + [g.name for g in profile.ledgers]
+    raise UsageError(
+        f"--license {name!r} names no license or ledger you hold; accepted: {', '.join(held)}."
     )
 
 
@@ -176,19 +327,30 @@ def _without_contributions(ev: Evaluation) -> Evaluation:
     return replace(ev, requirements=tuple(replace(r, contributions=()) for r in ev.requirements))
 
 
-def requirements(ctx: Context) -> Rules:
-    """The rules in force: the profile's board, Massachusetts without a profile."""
+def requirements(ctx: Context, board: str | None = None, only: str | None = None) -> Rules:
+    """The rules in force: `--board` (any board cmelog knows, held or not), `--license` (a
+    license or ledger held), else the first license's board (Massachusetts without a profile)."""
     from cmelog.errors import NoProfileError
     from cmelog.rules import load_rules
 
+    user = ctx.rules_dir
+    if board is not None:
+        return load_rules(board, user)
     path = ctx.path
     if not path.exists():
-        return load_rules("MA")
+        if only is not None:
+            raise NoProfileError(path, missing_file=True)
+        return load_rules("MA", user)
     try:
         with ctx.logbook().reader() as s:
             from cmelog.storage import reads
 
             profile = reads.get_profile(s)
     except NoProfileError:
+        if only is not None:
+            raise
         profile = None
-    return rules_for(profile)
+    if only is not None and profile is not None:
+        licenses, ledgers = _select(profile, only)
+        return load_rules(licenses[0].board if licenses else ledgers[0].kind, user)
+    return rules_for(profile, ctx)

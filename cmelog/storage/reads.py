@@ -248,6 +248,13 @@ def aggregate_plain(
     return [(k, t, int(cat), int(cr), int(n)) for k, t, cat, cr, n in rows]
 
 
+def entries_with_points(c: Any, *, start: date | None = None, end: date) -> list[Entry]:
+    """Entries carrying MOC points dated in the window, ordered by date then id."""
+    sql, args = _entry_query(start, end, None, None)
+    sql = sql.replace(" WHERE ", " WHERE moc_points IS NOT NULL AND ", 1)
+    return [entry_from_row(r) for r in connection(c).execute(sql, args)]
+
+
 def stored_kinds(c: Any) -> list[str]:
     """Every kind slug in the logbook, known to the rules or not (one indexed scan)."""
     return [k for (k,) in connection(c).execute("SELECT DISTINCT kind FROM entry ORDER BY kind")]
@@ -268,6 +275,7 @@ class OneTimeQuery:
     required: int | None  # hundredths; None: one entry (training) suffices
     counting_kinds: Sequence[str] = ()
     category: int | None = None
+    since: date | None = None  # only entries dated on or after it (look-back clocks)
 
 
 def one_time_prefixes(
@@ -309,6 +317,9 @@ def one_time_prefixes(
         if q.category is not None:
             cond += " AND category = ?"
             args.append(q.category)
+        if q.since is not None:
+            cond += " AND eff_date >= ?"
+            args.append(q.since.isoformat())
         return cond, args
 
     sums: list[str] = []
