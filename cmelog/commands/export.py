@@ -9,6 +9,7 @@ import typer
 
 from cmelog.commands.common import (
     AsOfOpt,
+    LicenseSelectOpt,
     _ctx,
     app,
 )
@@ -54,14 +55,23 @@ def audit_export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the output file if it exists.")
     ] = False,
+    license: LicenseSelectOpt = None,
 ) -> None:
-    """Write the audit record of the current and previous cycles.
+    """Write the audit record of the current and previous cycles (the first license's, or
+    --license BOARD's).
 
     Example: cmelog audit-export --bundle --output ~/audit/
     """
     from cmelog.services.export import audit_export as run_export
 
     path = run_export(
-        _ctx(ctx), fmt=format, output=output, as_of=as_of, bundle=bundle, force=force, warn=_warn
+        _ctx(ctx),
+        fmt=format,
+        output=output,
+        as_of=as_of,
+        bundle=bundle,
+        force=force,
+        warn=_warn,
+        only=license,
     )
     typer.echo(str(path))

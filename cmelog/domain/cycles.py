@@ -287,9 +287,8 @@ class Clock:
         current = self.cycle_ending(renewal_date)
         previous: CycleWindow | None
         first = self.first_renewal()
-        if first is not None and renewal_date <= first:
-            previous = None
-        elif self.issued is not None and self.issued >= current.start:
+        first_cycle = first is not None and renewal_date <= first
+        if first_cycle or (self.issued is not None and self.issued >= current.start):
             previous = None
         else:
             previous = self.cycle_ending(self.previous_renewal(renewal_date))

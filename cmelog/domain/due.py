@@ -55,9 +55,12 @@ def holds(
         issued is None or issued < condition.issued_on_or_after
     ):
         return False
-    if condition.issued_before is not None and issued is not None:
-        if issued >= condition.issued_before:
-            return False
+    if (
+        condition.issued_before is not None
+        and issued is not None
+        and issued >= condition.issued_before
+    ):
+        return False
     if condition.license_types:
         return (lic.type if lic is not None else "full") in condition.license_types
     return True

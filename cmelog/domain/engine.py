@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import date
 
 from cmelog.domain.credits import short_credits
+from cmelog.domain.due import Due, holds
 from cmelog.domain.model import (
     Attestation,
     Contribution,
@@ -29,7 +30,6 @@ from cmelog.domain.model import (
     Profile,
     RequirementResult,
 )
-from cmelog.domain.due import Due, holds
 from cmelog.domain.rules import Condition, Kind, Requirement, Rules
 
 IN_FULL = "counted in full"

@@ -720,7 +720,9 @@ def _kind(
     rcaps: dict[str, int] = {}
     for rid, v in raw_caps.items():
         if rid not in rids:
-            p.add(t.key("requirement_caps") + f".{rid}", "names no requirement of this file")
+            p.add(
+                t.key("requirement_caps") + f".{rid}", f"{rid!r} names no requirement of this file"
+            )
         amount = _credits(p, t.key("requirement_caps") + f".{rid}", v)
         if amount is not None:
             rcaps[rid] = amount

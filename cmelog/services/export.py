@@ -21,12 +21,11 @@ from typing import IO, Any, BinaryIO, Protocol, TextIO
 
 from cmelog import __version__
 from cmelog.domain.dates import parse_date
-from cmelog.domain.model import Attestation, CycleWindow, Entry, Evaluation, Profile
+from cmelog.domain.model import Attestation, Entry
 from cmelog.domain.report import AuditReport, OneTimeEvidence, ReportCycle
-from cmelog.domain.rules import Rules
 from cmelog.errors import CmelogError, UsageError
 from cmelog.paths import user_path
-from cmelog.services.context import Context, require_profile, rules_for
+from cmelog.services.context import Context, require_profile
 from cmelog.services.files import atomic_write
 
 FORMATS = ("pdf", "csv")
@@ -44,46 +43,51 @@ class Certificate:
     path: Path
 
 
-def evaluate_cycle(s: Any, rules: Rules, profile: Profile, window: CycleWindow) -> Evaluation:
-    """One cycle judged as of its own renewal date (window.end): only evidence dated on or
-    before it meets a one-time requirement (services/status.evaluate_cycle).
-
-    Plain activities are summed in SQL (detail=False: the same figures as per entry, a property
-    test holds status to that), so a 100k-entry logbook is not loaded twice; their entries
-    have no outcome in `outcomes` and count in full (the report object says so)."""
-    from cmelog.services.status import evaluate_cycle as judge
-
-    return judge(s, rules, profile, window, detail=False)
-
-
 @contextmanager
-def open_report(ctx: Context, today: date) -> Iterator[tuple[AuditReport, list[Certificate]]]:
+def open_report(
+    ctx: Context, today: date, only: str | None = None
+) -> Iterator[tuple[AuditReport, list[Certificate]]]:
     """The report, and the certificate files of every entry and attestation it shows, valid
     inside the block: the cycles' entries are read from one read transaction as they are
     written out (a consistent view, and never all of them in memory)."""
     with ctx.logbook().reader() as s:
-        yield build_report(ctx, s, today)
+        yield build_report(ctx, s, today, only)
 
 
-def build_report(ctx: Context, s: Any, today: date) -> tuple[AuditReport, list[Certificate]]:
-    """The report read through the open reader `s` (its entries stream from `s`)."""
-    from cmelog.domain.cycles import renewal_status
+def build_report(
+    ctx: Context, s: Any, today: date, only: str | None = None
+) -> tuple[AuditReport, list[Certificate]]:
+    """The report of the first license, or of the license or ledger `only` (--license), read
+    through the open reader `s` (its entries stream from `s`)."""
     from cmelog.domain.report import EntryStream
+    from cmelog.rules import load_rules
     from cmelog.services.certificates import certificate_file
+    from cmelog.services.status import held, judge_cycles, select
     from cmelog.storage import reads
 
     logbook = ctx.logbook()
-    profile = require_profile(s)
-    rules = rules_for(profile)
-    renewal = renewal_status(profile, today, rules.renewal)
+    physician = require_profile(s)
+    licenses, ledgers = (
+        select(physician, only) if only is not None else ([physician.all_licenses[0]], [])
+    )
+    ledger = ledgers[0] if ledgers else None
+    rules = load_rules(ledger.kind if ledger else licenses[0].board, ctx.rules_dir)
+    h = held(physician, rules, licenses[0] if licenses else None, ledger)
+    profile = h.profile
+    renewal = h.clock.status(today)
+    # both cycles judged by what this license asks at each renewal (plain activities summed
+    # in SQL: the same figures as per entry, a property test holds status to that)
+    current_ev, previous_ev = judge_cycles(s, rules, physician, h, renewal, detail=False)
     attestations = tuple(reads.list_attestations(s))
     by_id = {a.id: a for a in attestations}
     cycles: list[ReportCycle] = []
-    windows = [("current", renewal.current), ("previous", renewal.previous)]
-    for label, window in windows:
-        if window is None:
+    windows = [
+        ("current", renewal.current, current_ev),
+        ("previous", renewal.previous, previous_ev),
+    ]
+    for label, window, ev in windows:
+        if window is None or ev is None:
             continue
-        ev = evaluate_cycle(s, rules, profile, window)
         entries = EntryStream(
             reads.count_entries(s, start=window.start, end=window.end),
             partial(reads.iter_entries, s, start=window.start, end=window.end),
@@ -434,6 +438,7 @@ def audit_export(
     bundle: bool,
     force: bool = False,
     warn: Callable[[str], None] | None = None,
+    only: str | None = None,
 ) -> Path:
     """Write the export; the format defaults to pdf, or to csv for an --output ending in .csv.
 
@@ -447,7 +452,7 @@ def audit_export(
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not known; accepted: pdf, csv.")
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
-    with open_report(ctx, today) as (report, certificates):
+    with open_report(ctx, today, only) as (report, certificates):
         return _write_export(ctx, report, certificates, target, fmt, bundle, force, warn)
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from cmelog.domain.cycles import Clock
 from cmelog.domain.dates import parse_date
-from cmelog.domain.engine import cap_topics, evaluate, is_plain
 from cmelog.domain.due import Due, due_all
-from cmelog.domain.model import CycleWindow, Entry, Evaluation, Ledger, License, Profile
+from cmelog.domain.engine import cap_topics, evaluate, is_plain
+from cmelog.domain.model import CycleWindow, Entry, Evaluation, Ledger, License, Profile, Renewal
 from cmelog.domain.plan import next_steps
 from cmelog.domain.rules import Requirement, Rules
 from cmelog.domain.status import MultiStatus, StatusReport
@@ -202,21 +203,18 @@ def _carry(
     return out
 
 
-def standing(
-    s: Any,
-    profile: Profile,
-    rules: Rules,
-    today: date,
-    *,
-    explain: bool,
-    lic: License | None = None,
-    ledger: Ledger | None = None,
-) -> StatusReport:
-    """One license's (or ledger's) status: its current cycle and the previous one, each judged
-    by its board's rules as of its own renewal date."""
-    from cmelog.domain.cycles import Clock
-    from cmelog.storage import reads
+@dataclass(frozen=True)
+class Held:
+    """One license (or ledger, as a license of its kind from its start date) with its clock,
+    and the profile mirroring it (0.1's single-license fields)."""
 
+    license: License
+    clock: Clock
+    profile: Profile
+    ledger: Ledger | None = None
+
+
+def held(profile: Profile, rules: Rules, lic: License | None, ledger: Ledger | None) -> Held:
     if ledger is not None:
         held = License(ledger.kind, ledger.name, "full", None, ledger.start)
         label = f"{ledger.name} ledger"
@@ -232,12 +230,20 @@ def standing(
         license_issued=held.issued,
         license_type=held.type,
     )
-    renewal = clock.status(today)
+    return Held(held, clock, mirrored, ledger)
+
+
+def judge_cycles(
+    s: Any, rules: Rules, profile: Profile, h: Held, renewal: Renewal, *, detail: bool
+) -> tuple[Evaluation, Evaluation | None]:
+    """The current and previous cycles of `renewal`, each judged as of its own renewal date by
+    what this license asks then (clocks, conditions, license type, carried credits)."""
+    clock = h.clock
 
     def judge(window: CycleWindow, carried: Mapping[str, tuple[int, str]]) -> Evaluation:
-        due = due_all(rules, profile, held, clock, window, profile.ledgers)
+        due = due_all(rules, profile, h.license, clock, window, profile.ledgers)
         return evaluate_cycle(
-            s, rules, mirrored, window, detail=explain, due=due, carried=carried or None
+            s, rules, h.profile, window, detail=detail, due=due, carried=carried or None
         )
 
     carries = any(r.carry_forward_max is not None for r in rules.requirements)
@@ -255,7 +261,26 @@ def standing(
         previous = judge(renewal.previous, into_previous)
         if carries:
             into_current = _carry(rules, previous, into_previous)
-    ev = judge(renewal.current, into_current)
+    return judge(renewal.current, into_current), previous
+
+
+def standing(
+    s: Any,
+    profile: Profile,
+    rules: Rules,
+    today: date,
+    *,
+    explain: bool,
+    lic: License | None = None,
+    ledger: Ledger | None = None,
+) -> StatusReport:
+    """One license's (or ledger's) status: its current cycle and the previous one, each judged
+    by its board's rules as of its own renewal date."""
+    from cmelog.storage import reads
+
+    h = held(profile, rules, lic, ledger)
+    renewal = h.clock.status(today)
+    ev, previous = judge_cycles(s, rules, profile, h, renewal, detail=explain)
     met_by = [m for r in ev.requirements for m in r.met_by or ()]
     named = {m.id for m in met_by if m.kind == "entry"}
     if explain:  # --explain names every entry that counted, with its date and title
@@ -268,7 +293,7 @@ def standing(
         previous = _without_contributions(previous) if previous is not None else None
     steps = tuple(next_steps(rules, renewal, ev))
     return StatusReport(
-        mirrored,
+        h.profile,
         rules,
         renewal,
         ev,
@@ -277,7 +302,7 @@ def standing(
         entries,
         attestations,
         previous,
-        license=held if ledger is None else None,
+        license=h.license if ledger is None else None,
         ledger=ledger,
     )
 
@@ -295,7 +320,7 @@ def status(
         licenses = list(profile.all_licenses)
         ledgers = list(profile.ledgers)
         if only is not None:
-            licenses, ledgers = _select(profile, only)
+            licenses, ledgers = select(profile, only)
         user = ctx.rules_dir
         reports = tuple(
             standing(s, profile, load_rules(lic.board, user), today, explain=explain, lic=lic)
@@ -308,7 +333,7 @@ def status(
     return MultiStatus(reports, kept, selected=only is not None)
 
 
-def _select(profile: Profile, name: str) -> tuple[list[License], list[Ledger]]:
+def select(profile: Profile, name: str) -> tuple[list[License], list[Ledger]]:
     """--license NAME: a board held (its two-letter code) or a ledger's name."""
     wanted = name.strip()
     lic = [x for x in profile.all_licenses if x.board == wanted.upper()]
@@ -351,6 +376,6 @@ def requirements(ctx: Context, board: str | None = None, only: str | None = None
             raise
         profile = None
     if only is not None and profile is not None:
-        licenses, ledgers = _select(profile, only)
+        licenses, ledgers = select(profile, only)
         return load_rules(licenses[0].board if licenses else ledgers[0].kind, user)
     return rules_for(profile, ctx)
