@@ -10,6 +10,7 @@ import typer
 from cmelog.commands.common import (
     AsOfOpt,
     JsonOpt,
+    LicenseSelectOpt,
     _ctx,
     _whole,
     app,
@@ -228,15 +229,17 @@ def calendar(
     ],
     as_of: AsOfOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+    license: LicenseSelectOpt = None,
 ) -> None:
-    """Write the renewal deadline, mailing date and waiver deadline as iCalendar.
+    """Write the renewal deadline, mailing date and waiver deadline as iCalendar (the first
+    license's, or --license BOARD's).
 
     Import the file into your calendar once: the zero-setup way to be reminded.
     Example: cmelog calendar --output renewal.ics
     """
     from cmelog.services.calendar import write_calendar
 
-    path = write_calendar(_ctx(ctx), output, as_of, force=force)
+    path = write_calendar(_ctx(ctx), output, as_of, force=force, only=license)
     typer.echo(str(path))
 
 

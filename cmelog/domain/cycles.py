@@ -151,8 +151,8 @@ class Clock:
             return 2001, SOURCE_LICENSE
         if r.years == "birth-year-parity":
             return self.birthday.year, SOURCE_LICENSE
-        if self.issued is not None and r.anchor == "birthday":
-            return self._estimate_first(self.issued).year, SOURCE_ESTIMATED
+        if self.issued is not None and r.anchor != "assigned":
+            return self._key_of(self._estimate_first(self.issued)), SOURCE_ESTIMATED
         if r.anchor == "assigned":
             self._need_expires()
         raise ClockError(
@@ -183,17 +183,27 @@ class Clock:
         raise AssertionError("unreachable: a series date lies within one cycle")
 
     # ------------------------------------------------------------ the first renewal
+    def _next_anchor_day(self, d: date) -> date:
+        """The first anchor day (in any year) on or after d."""
+        key = self._key_of(d)
+        candidate = self._anchor_day(key)
+        return candidate if candidate >= d else self._anchor_day(key + 1)
+
     def _estimate_first(self, issued: date) -> date:
-        """Massachusetts without a printed date: B is the first birthday strictly after L; the
-        first renewal is B plus one year, or plus two when L falls within the three months
-        before B (a first license period of 15 to 27 months)."""
-        bday = self.birthday
-        b = _on_day(bday, issued.year, self.rules.leap_day)
-        if b <= issued:
-            b = _on_day(bday, issued.year + 1, self.rules.leap_day)
-        window = self.rules.first_renewal_window_months
-        years_after = 2 if issued >= minus_months(b, window) else 1
-        return _on_day(bday, b.year + years_after, self.rules.leap_day)
+        """The first renewal without a printed date, the years' parity being unknown.
+
+        Massachusetts (three-month rule): B is the first anchor day (birthday) strictly after
+        L; the first renewal is B plus one year, or plus two when L falls within the three
+        months before B (a first license period of 15 to 27 months). `next`: the first anchor
+        day after L; `full-cycle`: the first anchor day a whole cycle after L."""
+        r = self.rules
+        if r.first_renewal == "full-cycle":
+            return self._next_anchor_day(_add_years(issued, self.step))
+        b = self._next_anchor_day(issued + _ONE_DAY)
+        if r.first_renewal == "next":
+            return b
+        years_after = 2 if issued >= minus_months(b, r.first_renewal_window_months) else 1
+        return self._next_anchor_day(_add_years(b, years_after))
 
     def first_renewal(self) -> date | None:
         """The first renewal after the initial license date, or None when that date is unknown."""
@@ -201,11 +211,7 @@ class Clock:
         if issued is None:
             return None
         r = self.rules
-        if (
-            r.anchor == "birthday"
-            and self.expires is None
-            and r.first_renewal == "three-month-rule"
-        ):
+        if self.expires is None and r.anchor not in ("registration", "cycle-start"):
             return self._estimate_first(issued)
         if r.first_renewal == "full-cycle":
             return self.series_on_or_after(_add_years(issued, self.step))

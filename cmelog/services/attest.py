@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from cmelog.domain.dates import parse_date
 from cmelog.domain.entries import clean_text
-from cmelog.domain.model import Attestation
-from cmelog.errors import UsageError
+from cmelog.domain.model import Attestation, Profile
+from cmelog.domain.rules import Requirement
+from cmelog.errors import CmelogError, UsageError
 from cmelog.services.certificates import (
     StoredCertificate,
     check_certificate,
@@ -13,6 +14,21 @@ from cmelog.services.certificates import (
     store_certificate,
 )
 from cmelog.services.context import Context, require_profile, rules_for
+
+
+def attestable(ctx: Context, profile: Profile) -> list[Requirement]:
+    """The requirements of every license and ledger held (an attestation names a requirement
+    id; the same id of two boards is one attestation, counted by each)."""
+    from cmelog.rules import load_rules
+
+    codes = [lic.board for lic in profile.all_licenses] + [g.kind for g in profile.ledgers]
+    out: list[Requirement] = list(rules_for(profile, ctx).requirements)
+    for code in codes[1:]:
+        try:
+            out += load_rules(code, ctx.rules_dir).requirements
+        except CmelogError:  # a board whose file went away offers nothing to attest
+            continue
+    return out
 
 
 def add_attestation(
@@ -25,9 +41,11 @@ def add_attestation(
     stored: StoredCertificate | None = None
     try:
         with logbook.session(write=True) as s:
-            rules = rules_for(require_profile(s))
-            accepted = [r.id for r in rules.requirements if r.attestation]
-            req = rules.requirement(requirement_id.strip())
+            held = attestable(ctx, require_profile(s))
+            accepted = list(dict.fromkeys(r.id for r in held if r.attestation))
+            wanted = requirement_id.strip()
+            req = next((r for r in held if r.id == wanted and r.attestation), None)
+            req = req or next((r for r in held if r.id == wanted), None)
             if req is None or not req.attestation:
                 what = "is not a requirement" if req is None else "cannot be met by an attestation"
                 raise UsageError(

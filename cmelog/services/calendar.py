@@ -34,17 +34,37 @@ def stamp_for(as_of: date) -> datetime:
     return datetime.combine(as_of, time(0, 0), tzinfo=UTC)
 
 
-def write_calendar(ctx: Context, output: str, as_of: str | None, *, force: bool = False) -> Path:
+def write_calendar(
+    ctx: Context, output: str, as_of: str | None, *, force: bool = False, only: str | None = None
+) -> Path:
+    """The first license's calendar, or that of the license or ledger `only` (--license)."""
     from cmelog.render.ics import render_ics
+    from cmelog.rules import load_rules
     from cmelog.services.remind import renewal_at
+    from cmelog.services.status import held, select
 
     today = parse_date(as_of, ctx.today, "--as-of") if as_of else ctx.today
     stamp = stamp_for(today)
     with ctx.logbook().reader() as s:
-        profile = require_profile(s)
-    renewal = renewal_at(profile, today, as_of)
+        physician = require_profile(s)
+    licenses, ledgers = (
+        select(physician, only) if only is not None else ([physician.all_licenses[0]], [])
+    )
+    ledger = ledgers[0] if ledgers else None
+    rules = load_rules(ledger.kind if ledger else licenses[0].board, ctx.rules_dir)
+    h = held(physician, rules, licenses[0] if licenses else None, ledger)
+    renewal = renewal_at(h.profile, today, as_of, rules, h.clock)
+    wording = tuple(
+        w.format(board=h.license.board, name=rules.name)
+        for w in (rules.calendar.renewal, rules.calendar.application, rules.calendar.waiver)
+    )
     data = render_ics(
-        renewal, license=profile.license, name=profile.name, version=__version__, stamp=stamp
+        renewal,
+        license=h.license.number,
+        name=physician.name,
+        version=__version__,
+        stamp=stamp,
+        wording=(wording[0], wording[1], wording[2]),
     )
 
     def write(fh: BinaryIO) -> None:

@@ -16,19 +16,30 @@ from cmelog.errors import CmelogError, UsageError
 from cmelog.services.context import Context, require_profile, rules_for
 
 if TYPE_CHECKING:
+    from cmelog.domain.cycles import Clock
     from cmelog.domain.model import Profile, Renewal
+    from cmelog.domain.rules import Rules
     from cmelog.services.channels import Delivery
 
 
 MAX_DAYS = 36_525  # a century: the window is stored as a milestone (an SQLite integer)
 
 
-def renewal_at(profile: Profile, today: date, as_of: str | None) -> Renewal:
-    """renewal_status, with an --as-of too near the ends of the calendar as a usage error."""
+def renewal_at(
+    profile: Profile,
+    today: date,
+    as_of: str | None,
+    rules: Rules | None = None,
+    clock: Clock | None = None,
+) -> Renewal:
+    """renewal_status (of `clock`, else the first license), with an --as-of too near the ends
+    of the calendar as a usage error."""
     from cmelog.domain.cycles import renewal_status
 
     try:
-        return renewal_status(profile, today, rules_for(profile).renewal)
+        if clock is not None:
+            return clock.status(today)
+        return renewal_status(profile, today, (rules or rules_for(profile)).renewal)
     except (ValueError, OverflowError):
         if as_of is None:
             raise
