@@ -174,6 +174,8 @@ def _evaluate_cycle_requirement(
         outcome = outcomes[id(e)]
         amount = outcome.counted
         notes = list(outcome.notes)
+        if req.counts_all and req.category is not None and e.category != req.category:
+            continue  # a Category 1 minimum (TX, NH) counts Category 1 entries only
         if not req.counts_all:
             qualifying = _qualifying(rules, req, e)
             if not qualifying or not kind.counts_toward_topics:

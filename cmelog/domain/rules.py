@@ -40,6 +40,7 @@ DEFAULT_FIRST_RENEWAL = {
     "issue-month-end": "full-cycle",
     "issue-anniversary": "full-cycle",
     "registration": "full-cycle",
+    "assigned": "full-cycle",
 }
 CLOCKS = ("cycle", "once", "every-n-renewals", "lookback", "by-deadline")
 LEDGER_KINDS = ("dea-mate", "moc")
