@@ -11,7 +11,7 @@ import pytest
 from cmelog.domain.cycles import Clock
 from cmelog.domain.due import due_all
 from cmelog.domain.engine import evaluate
-from cmelog.domain.model import Attestation, CycleWindow, Entry, Ledger, License, Profile
+from cmelog.domain.model import Attestation, Entry, Ledger, License, Profile
 from cmelog.domain.rules import Rules, parse_rules
 from cmelog.domain.topics import FORMATS, VOCABULARY
 from cmelog.rules import load_rules
