@@ -517,13 +517,17 @@ def _figures(doc: dict[str, Any]) -> dict[str, Any]:
         ]
 
     previous = doc["previous"]
-    return {
+    out = {
         **doc,
         "requirements": reqs(doc["requirements"]),
         "previous": None
         if previous is None
         else {**previous, "requirements": reqs(previous["requirements"])},
     }
+    for key in ("licenses", "ledgers"):  # each element is a document of the same shape
+        if key in doc:
+            out[key] = [_figures(x) for x in doc[key]]
+    return out
 
 
 def _seed(
