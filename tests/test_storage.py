@@ -226,8 +226,12 @@ def dump(path: Path) -> list[str]:
         con.close()
 
 
-def _v2_statements() -> list[str]:
-    return ["CREATE TABLE note_v2 (id INTEGER PRIMARY KEY, text TEXT)"]
+def _next_statements() -> list[str]:
+    return ["CREATE TABLE note_next (id INTEGER PRIMARY KEY, text TEXT)"]
+
+
+CURRENT = dbmod.SCHEMA_VERSION
+NEXT = CURRENT + 1
 
 
 def test_older_logbook_backed_up_then_migrated(
@@ -235,21 +239,21 @@ def test_older_logbook_backed_up_then_migrated(
 ) -> None:
     assert jane("add", "Before the upgrade", *ADD).exit_code == 0
     v2_dump = dump(db_path)
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(dbmod, "MIGRATIONS", [*dbmod.MIGRATIONS, (3, _v2_statements)])
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", NEXT)
+    monkeypatch.setattr(dbmod, "MIGRATIONS", [*dbmod.MIGRATIONS, (NEXT, _next_statements)])
 
     assert titles(jane) == ["Before the upgrade"]
 
-    (backup,) = db_path.parent.glob("cmelog.db.v2.bak")
+    (backup,) = db_path.parent.glob(f"cmelog.db.v{CURRENT}.bak")
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
-    assert user_version(backup) == 2
-    assert user_version(db_path) == 3
+    assert user_version(backup) == CURRENT
+    assert user_version(db_path) == NEXT
     con = sqlite3.connect(backup)
     assert con.execute("SELECT title FROM entry").fetchall() == [("Before the upgrade",)]
     con.close()
     assert dump(backup) == v2_dump  # the whole pre-upgrade logbook
     con = sqlite3.connect(db_path)
-    assert con.execute("SELECT count(*) FROM note_v2").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM note_next").fetchone() == (0,)
     con.close()
     # opening again migrates nothing and writes no second backup
     assert titles(jane) == ["Before the upgrade"]
@@ -262,16 +266,16 @@ def test_failed_migration_changes_nothing(
     assert jane("add", "Before the upgrade", *ADD).exit_code == 0
     v2_bytes = db_path.read_bytes()
     original = (dbmod.SCHEMA_VERSION, dbmod.MIGRATIONS)
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", NEXT)
     monkeypatch.setattr(
         dbmod,
         "MIGRATIONS",
-        [*dbmod.MIGRATIONS, (3, lambda: [*_v2_statements(), "ALTER TABLE nowhere ADD x INT"])],
+        [*dbmod.MIGRATIONS, (NEXT, lambda: [*_next_statements(), "ALTER TABLE nowhere ADD x INT"])],
     )
     result = jane("list")
     one_sentence(result, 1, str(db_path), "left unchanged")
     assert db_path.read_bytes() == v2_bytes
-    assert user_version(db_path) == 2
+    assert user_version(db_path) == CURRENT
     monkeypatch.setattr(dbmod, "SCHEMA_VERSION", original[0])
     monkeypatch.setattr(dbmod, "MIGRATIONS", original[1])
     assert titles(jane) == ["Before the upgrade"]

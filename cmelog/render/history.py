@@ -11,7 +11,24 @@ from cmelog.domain.textsafe import neutralise
 from cmelog.storage.reads import ENTRY_COLUMNS, Change
 
 # the fields shown for a change, in this order: an entry's stored columns, then an attestation's
-_FIELDS = (*(c for c in ENTRY_COLUMNS if c != "id"), "requirement", "how")
+# then a license's and a ledger's
+_FIELDS = (
+    *(c for c in ENTRY_COLUMNS if c != "id"),
+    "requirement",
+    "how",
+    *("board", "number", "type", "expires", "issued", "name", "start"),
+)
+
+
+def _label(doc: dict[str, Any]) -> Any:
+    """What a change is about: an entry's title, an attestation's requirement, a license's
+    board, a ledger's name."""
+    for key in ("title", "requirement", "board", "name"):
+        if doc.get(key):
+            return doc[key]
+    return ""
+
+
 _HUNDREDTHS = ("credits", "moc_points")
 
 
@@ -62,13 +79,13 @@ def change_lines(c: Change) -> list[str]:
     head = f"{when}  {c.command:<8} {c.entity} {c.entity_id}"
     old, new = values(c.old), values(c.new)
     if old is None and new is not None:
-        label = new.get("title") or new.get("requirement") or ""
+        label = _label(new)
         verb = {"import": "imported", "undelete": "brought back", "restore": "restored"}.get(
             c.action, "added"
         )
         return [f"{head}: {verb} {_show(label)}"]
     if new is None and old is not None:
-        label = old.get("title") or old.get("requirement") or ""
+        label = _label(old)
         return [f"{head}: deleted {_show(label)}"]
     lines = [head]
     assert old is not None and new is not None

@@ -88,6 +88,7 @@ def _build(inp: ProfileInput, today: date, base: Profile | None) -> Profile:
         adult_patients=inp.adult_patients
         if inp.adult_patients is not None
         else (base.adult_patients if base else True),
+        license_type=base.license_type if base else "full",
     )
 
 
@@ -143,6 +144,13 @@ def set_profile(ctx: Context, inp: ProfileInput) -> Profile:
     with ctx.logbook().session(write=True) as s:
         base = require_profile(s)
         profile = _build(inp, ctx.today, base)
+        others = [lic.board for lic in base.all_licenses[1:]]
+        if profile.board != base.board and profile.board in others:
+            raise CmelogError(
+                f"You already hold a license from {profile.board}; change that one with "
+                f"`cmelog license set {profile.board}`, or remove it with "
+                f"`cmelog license remove {profile.board}` first."
+            )
         if profile != base:
             repo.save_profile(s, profile)
         return profile

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x434D454C  # "CMEL"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_BUSY_SECONDS = 60.0
 
 
@@ -182,6 +182,10 @@ def _inspect(path: Path) -> tuple[int, int, bool]:
             finally:
                 con.close()
             return int(app_id), int(version), bool(tables)
+        except UnicodeDecodeError:  # SQLite's message quotes damaged bytes
+            if ours:
+                raise damaged(path, "its schema holds damaged text") from None
+            raise _not_cmelog(path, "unreadable") from None
         except sqlite3.DatabaseError as exc:
             text = str(exc)
             if "locked" in text:
@@ -224,6 +228,8 @@ def quick_check(con: sqlite3.Connection, *, full: bool = False) -> str | None:
         if "locked" in str(exc) or "busy" in str(exc):
             raise
         return str(exc)
+    except UnicodeDecodeError:  # the report quotes damaged bytes that are not UTF-8
+        return "it reports damaged text"
     found = [str(r[0]) for r in rows]
     return None if found == ["ok"] else "; ".join(found)
 
@@ -591,8 +597,34 @@ BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END""",
 )
 
 
+# Migration 3 (cmelog 0.2, several licenses and ledgers): every license held, in order (the
+# first one is mirrored in the profile's columns), and the ledgers kept apart from the states.
+# The profile's single license becomes the first license.
+_V3: tuple[str, ...] = (
+    """CREATE TABLE license (
+\tid INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+\tposition INTEGER NOT NULL,
+\tboard VARCHAR NOT NULL UNIQUE,
+\tnumber VARCHAR NOT NULL,
+\ttype VARCHAR NOT NULL,
+\texpires DATE,
+\tissued DATE
+)""",
+    """CREATE TABLE ledger (
+\tid INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+\tposition INTEGER NOT NULL,
+\tkind VARCHAR NOT NULL,
+\tname VARCHAR NOT NULL UNIQUE,
+\tstart DATE NOT NULL
+)""",
+    """INSERT INTO license (position, board, number, type, expires, issued)
+SELECT 0, upper(board), license, 'full', license_expires, license_issued FROM profile
+WHERE id = 1""",
+)
+
+
 # (version, statements) in order. Never edit a released migration: add the next one.
-MIGRATIONS: list[tuple[int, Any]] = [(1, lambda: _V1), (2, lambda: _V2)]
+MIGRATIONS: list[tuple[int, Any]] = [(1, lambda: _V1), (2, lambda: _V2), (3, lambda: _V3)]
 
 
 def open_logbook(path: Path, *, create: bool = False) -> Logbook:

@@ -103,3 +103,31 @@ class ChannelRow(SQLModel, table=True):
     name: str = Field(primary_key=True)
     url: str
     position: int = 0
+
+
+class LicenseRow(SQLModel, table=True):
+    """One license held (schema 3); the one with the lowest position is the first license."""
+
+    __tablename__ = "license"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    position: int = 0
+    board: str = Field(unique=True)
+    number: str
+    type: str = "full"
+    expires: dt.date | None = None
+    issued: dt.date | None = None
+
+
+class LedgerRow(SQLModel, table=True):
+    """A ledger kept apart from the state totals (schema 3): dea-mate or moc."""
+
+    __tablename__ = "ledger"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    position: int = 0
+    kind: str
+    name: str = Field(unique=True)
+    start: dt.date

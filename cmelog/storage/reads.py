@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from cmelog.domain.model import Attestation, Entry, Profile
+from cmelog.domain.model import Attestation, Entry, Ledger, License, Profile
 
 SQLITE_MAX_INT = 2**63 - 1
 
@@ -84,16 +84,46 @@ def get_profile(c: Any) -> Profile | None:
     name, birthday, license_no, board, expires, issued, prescriber, adults = row
     born = _date(birthday)
     assert born is not None
+    licenses = tuple(list_licenses(c))
+    # the first license is the profile's license (0.1's single license)
+    first = (
+        licenses[0]
+        if licenses
+        else License(board, license_no, "full", _date(expires), _date(issued))
+    )
     return Profile(
         name=name,
         birthday=born,
-        license=license_no,
-        board=board,
-        license_expires=_date(expires),
-        license_issued=_date(issued),
+        license=first.number,
+        board=first.board,
+        license_expires=first.expires,
+        license_issued=first.issued,
         prescriber=bool(prescriber),
         adult_patients=bool(adults),
+        licenses=licenses,
+        ledgers=tuple(list_ledgers(c)),
+        license_type=first.type,
     )
+
+
+# ------------------------------------------------------------------ licenses and ledgers
+def list_licenses(c: Any) -> list[License]:
+    """Every license held, the first one first."""
+    rows = connection(c).execute(
+        "SELECT board, number, type, expires, issued FROM license ORDER BY position, id"
+    )
+    return [License(b, n, t, _date(e), _date(i)) for b, n, t, e, i in rows]
+
+
+def list_ledgers(c: Any) -> list[Ledger]:
+    """Every ledger, in the order added."""
+    rows = connection(c).execute("SELECT kind, name, start FROM ledger ORDER BY position, id")
+    result = []
+    for kind, name, start in rows:
+        day = _date(start)
+        assert day is not None
+        result.append(Ledger(kind, name, day))
+    return result
 
 
 # ------------------------------------------------------------------ entries

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, delete
 
-from cmelog.domain.model import Attestation, Entry, Profile
+from cmelog.domain.model import Attestation, Entry, Ledger, License, Profile
 from cmelog.storage.models import AttestationRow, EntryRow, ProfileRow, ReminderRow
 from cmelog.storage.reads import connection, topics_to_db
 
@@ -26,13 +26,168 @@ PROFILE_FIELDS = (
 )
 
 
-def save_profile(s: Session, p: Profile) -> None:
+def save_profile(s: Session, p: Profile, *, command: str = "profile set") -> None:
+    """The profile, and its license as the first license: created with the profile (`init`,
+    no history row), else updated (one history row when it changed)."""
     row = s.get(ProfileRow, 1) or ProfileRow(
         id=1, name=p.name, birthday=p.birthday, license=p.license
     )
     for key in PROFILE_FIELDS:
         setattr(row, key, getattr(p, key))
     s.add(row)
+    s.flush()
+    first = _first_license_id(s)
+    values = License(p.board, p.license, p.license_type, p.license_expires, p.license_issued)
+    if first is None:
+        _insert_license(s, values, 0)
+    else:
+        _update_license(s, first, values, command=command)
+
+
+# ------------------------------------------------------------------ licenses and ledgers
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _first_license_id(s: Session) -> int | None:
+    row = connection(s).execute("SELECT id FROM license ORDER BY position, id LIMIT 1").fetchone()
+    return int(row[0]) if row else None
+
+
+def _license_id(s: Session, board: str) -> int | None:
+    row = connection(s).execute("SELECT id FROM license WHERE board = ?", (board,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def _insert_license(s: Session, lic: License, position: int) -> int:
+    cur = connection(s).execute(
+        "INSERT INTO license (position, board, number, type, expires, issued) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (position, lic.board, lic.number, lic.type, _iso(lic.expires), _iso(lic.issued)),
+    )
+    assert cur.lastrowid is not None
+    return int(cur.lastrowid)
+
+
+def _update_license(s: Session, license_id: int, lic: License, *, command: str) -> None:
+    old = _snapshot(s, "license", license_id)
+    connection(s).execute(
+        "UPDATE license SET board = ?, number = ?, type = ?, expires = ?, issued = ? WHERE id = ?",
+        (lic.board, lic.number, lic.type, _iso(lic.expires), _iso(lic.issued), license_id),
+    )
+    new = _snapshot(s, "license", license_id)
+    if new != old:
+        record_history(
+            s,
+            command=command,
+            action="edit",
+            entity="license",
+            entity_id=license_id,
+            old=old,
+            new=new,
+        )
+
+
+def _mirror_first_license(s: Session) -> None:
+    """The profile's license columns (NOT NULL, 0.1's single license) follow the first one."""
+    connection(s).execute(
+        "UPDATE profile SET (license, board, license_expires, license_issued) = "
+        "(SELECT number, board, expires, issued FROM license ORDER BY position, id LIMIT 1) "
+        "WHERE id = 1 AND EXISTS (SELECT 1 FROM license)"
+    )
+
+
+def add_license(s: Session, lic: License, *, command: str = "license add") -> None:
+    """Add a license after the others (the first one stays first)."""
+    s.flush()
+    con = connection(s)
+    position = con.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM license").fetchone()[0]
+    license_id = _insert_license(s, lic, int(position))
+    record_history(
+        s,
+        command=command,
+        action="add",
+        entity="license",
+        entity_id=license_id,
+        old=None,
+        new=_snapshot(s, "license", license_id),
+    )
+    _mirror_first_license(s)
+
+
+def update_license(s: Session, board: str, lic: License, *, command: str = "license set") -> bool:
+    """Change the license held from `board` (False when none is); the profile follows the
+    first license."""
+    s.flush()
+    license_id = _license_id(s, board)
+    if license_id is None:
+        return False
+    _update_license(s, license_id, lic, command=command)
+    _mirror_first_license(s)
+    return True
+
+
+def remove_license(s: Session, board: str, *, command: str = "license remove") -> bool:
+    """Remove the license held from `board`; the next one becomes the first when it was."""
+    s.flush()
+    license_id = _license_id(s, board)
+    if license_id is None:
+        return False
+    old = _snapshot(s, "license", license_id)
+    connection(s).execute("DELETE FROM license WHERE id = ?", (license_id,))
+    record_history(
+        s,
+        command=command,
+        action="delete",
+        entity="license",
+        entity_id=license_id,
+        old=old,
+        new=None,
+    )
+    _mirror_first_license(s)
+    return True
+
+
+def add_ledger(s: Session, ledger: Ledger, *, command: str = "ledger add") -> None:
+    s.flush()
+    con = connection(s)
+    position = con.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM ledger").fetchone()[0]
+    cur = con.execute(
+        "INSERT INTO ledger (position, kind, name, start) VALUES (?, ?, ?, ?)",
+        (int(position), ledger.kind, ledger.name, ledger.start.isoformat()),
+    )
+    assert cur.lastrowid is not None
+    ledger_id = int(cur.lastrowid)
+    record_history(
+        s,
+        command=command,
+        action="add",
+        entity="ledger",
+        entity_id=ledger_id,
+        old=None,
+        new=_snapshot(s, "ledger", ledger_id),
+    )
+
+
+def remove_ledger(s: Session, name: str, *, command: str = "ledger remove") -> bool:
+    s.flush()
+    con = connection(s)
+    row = con.execute("SELECT id FROM ledger WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        return False
+    ledger_id = int(row[0])
+    old = _snapshot(s, "ledger", ledger_id)
+    con.execute("DELETE FROM ledger WHERE id = ?", (ledger_id,))
+    record_history(
+        s,
+        command=command,
+        action="delete",
+        entity="ledger",
+        entity_id=ledger_id,
+        old=old,
+        new=None,
+    )
+    return True
 
 
 def row_values(e: Entry) -> dict[str, Any]:
