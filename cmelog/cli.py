@@ -21,7 +21,16 @@ from cmelog.commands.common import CmelogGroup, LazyCommands, app, run_guarded
 __all__ = ["CmelogGroup", "app", "get_command", "main", "run_guarded"]
 
 # The order here is the order of `cmelog --help`.
-COMMAND_MODULES = ("profile", "entries", "status", "export", "safety", "remind", "licenses")
+COMMAND_MODULES = (
+    "profile",
+    "entries",
+    "status",
+    "export",
+    "safety",
+    "remind",
+    "licenses",
+    "rulesfiles",
+)
 for _name in COMMAND_MODULES:
     importlib.import_module(f"cmelog.commands.{_name}")
 

@@ -23,22 +23,6 @@ NH_ADD = ["license", "add", "--board", "nh", "--number", "98765", "--expires", "
 NH = {"board": "NH", "number": "98765", "type": "full", "expires": "2027-06-30", "issued": None}
 
 
-@pytest.fixture(autouse=True)
-def _boards(monkeypatch: pytest.MonkeyPatch) -> None:
-    """NH and VT are boards cmelog has rules for (read as MA's), whatever files ship today."""
-    real_boards, real_load = cmelog.rules.available_boards, cmelog.rules.load_rules
-
-    def boards() -> list[str]:
-        return sorted({*real_boards(), "NH", "VT"})
-
-    def load(board: str = "MA") -> Any:
-        code = board.strip().upper()
-        return real_load("MA" if code in ("NH", "VT") and code not in real_boards() else code)
-
-    monkeypatch.setattr(cmelog.rules, "available_boards", boards)
-    monkeypatch.setattr(cmelog.rules, "load_rules", load)
-
-
 def ok(result: Any) -> Any:
     assert result.exit_code == 0, (result.stdout, result.stderr)
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 from cmelog.domain.entries import clean_text
 from cmelog.domain.model import Ledger, License, Profile
@@ -37,12 +38,13 @@ def _joined(values: list[str]) -> str:
 
 
 # ------------------------------------------------------------------ checks (no logbook needed)
-def board_code(text: str, option: str = "--board") -> str:
-    """A board cmelog has rules for, upper-cased; exit 2 naming the accepted boards."""
+def board_code(text: str, option: str = "--board", user_dir: Path | None = None) -> str:
+    """A board cmelog has rules for (shipped, or in the data folder's rules/), upper-cased;
+    exit 2 naming the accepted boards."""
     from cmelog.rules import available_boards
 
     code = text.strip().upper()
-    boards = available_boards()
+    boards = available_boards(user_dir) if user_dir is not None else available_boards()
     if code not in boards:
         raise UsageError(
             f"{option} {text.strip()!r} is not a board cmelog has rules for; "
@@ -51,16 +53,17 @@ def board_code(text: str, option: str = "--board") -> str:
     return code
 
 
-def license_types(board: str) -> list[str]:
+def license_types(board: str, user_dir: Path | None = None) -> list[str]:
     """The license types the board's rules know (`full` when they name none)."""
     from cmelog.rules import load_rules
 
-    types = getattr(load_rules(board), "license_types", None)
+    rules = load_rules(board, user_dir) if user_dir is not None else load_rules(board)
+    types = getattr(rules, "license_types", None)
     return list(types) if types else [DEFAULT_TYPE]
 
 
-def license_type(text: str, board: str) -> str:
-    accepted = license_types(board)
+def license_type(text: str, board: str, user_dir: Path | None = None) -> str:
+    accepted = license_types(board, user_dir)
     value = text.strip().lower()
     if value not in accepted:
         raise UsageError(
@@ -85,11 +88,6 @@ def _dates(
     if base is not None:
         expires = expires if inp.expires is not None else base.expires
         issued = issued if inp.issued is not None else base.issued
-    if expires is None and issued is None:
-        raise UsageError(
-            "Give --expires (the expiration date printed on the license) or --issued "
-            "(the date of the initial full license)."
-        )
     if issued is not None and issued <= birthday:
         raise UsageError(
             f"--issued {issued.isoformat()} is not after your birthday {birthday.isoformat()}."
@@ -99,6 +97,16 @@ def _dates(
             f"--expires {expires.isoformat()} is not after --issued {issued.isoformat()}."
         )
     return expires, issued
+
+
+def check_clock(ctx: Context, profile: Profile, lic: License) -> None:
+    """The board's renewal clock can place this license's renewals (an assigned date needs
+    --expires; a birthday anchor needs --expires or --issued): exit 2 naming what to give."""
+    from cmelog.domain.cycles import clock_for
+    from cmelog.rules import load_rules
+
+    rules = load_rules(lic.board, ctx.rules_dir)
+    clock_for(profile.birthday, lic, rules.renewal).status(ctx.today)
 
 
 def _held(profile: Profile, board: str) -> License:
@@ -121,11 +129,11 @@ def list_licenses(ctx: Context) -> list[License]:
 def add_license(ctx: Context, board: str, inp: LicenseInput) -> License:
     from cmelog.storage import repo
 
-    code = board_code(board)
+    code = board_code(board, user_dir=ctx.rules_dir)
     if inp.number is None:
         raise UsageError("--number is missing; give the license number.")
     number = _number(inp.number)
-    kind = license_type(inp.type, code) if inp.type is not None else DEFAULT_TYPE
+    kind = license_type(inp.type, code, ctx.rules_dir) if inp.type is not None else DEFAULT_TYPE
     with ctx.logbook().session(write=True) as s:
         profile = require_profile(s)
         if any(lic.board == code for lic in profile.all_licenses):
@@ -135,6 +143,7 @@ def add_license(ctx: Context, board: str, inp: LicenseInput) -> License:
             )
         expires, issued = _dates(inp, ctx.today, profile.birthday, None)
         lic = License(code, number, kind, expires, issued)
+        check_clock(ctx, profile, lic)
         repo.add_license(s, lic)
         return lic
 
@@ -151,9 +160,10 @@ def set_license(ctx: Context, board: str, inp: LicenseInput) -> License:
     with ctx.logbook().session(write=True) as s:
         profile = require_profile(s)
         base = _held(profile, code)
-        kind = license_type(inp.type, code) if inp.type is not None else base.type
+        kind = license_type(inp.type, code, ctx.rules_dir) if inp.type is not None else base.type
         expires, issued = _dates(inp, ctx.today, profile.birthday, base)
         lic = replace(base, number=number or base.number, type=kind, expires=expires, issued=issued)
+        check_clock(ctx, profile, lic)
         if lic != base:
             repo.update_license(s, code, lic)
         return lic

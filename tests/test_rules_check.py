@@ -1,0 +1,164 @@
+"""`cmelog rules check FILE`: exit 0 naming the board and its requirement count; exit 2 with one
+line per problem on stderr, each naming its key (docs/rules-schema.md)."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cmelog.rules import SHIPPED, load_rules
+from tests.test_startup import HEAVY, imported_modules
+
+MINIMAL = """\
+schema = 2
+board = "PA"
+name = "Pennsylvania State Board of Medicine"
+
+[[requirement]]
+id = "total"
+required = "100"
+"""
+
+SHIPPED_FILES = sorted(p.name for p in SHIPPED.glob("*.toml"))
+
+
+def _write(tmp_path: Path, text: str, name: str = "pa.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", SHIPPED_FILES)
+def test_every_shipped_file_is_valid(cli: Callable[..., Any], name: str) -> None:
+    path = SHIPPED / name
+    result = cli("rules", "check", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    code = name.removesuffix(".toml")
+    rules = load_rules(code)
+    n = len(rules.requirements)
+    noun = "requirement" if n == 1 else "requirements"
+    what = f"ledger {code}" if rules.ledger else f"board {code.upper()}"
+    assert result.stdout == f"{path} is a valid rules file for {what} ({n} {noun}).\n"
+
+
+def test_the_installed_entry_point_checks_a_shipped_file(
+    run_exe: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
+    path = SHIPPED / "tx.toml"
+    proc = run_exe("rules", "check", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"{path} is a valid rules file for board TX (5 requirements).\n"
+
+
+def test_the_installed_entry_point_is_exit_2_on_a_bad_file(
+    run_exe: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    path = _write(tmp_path, 'colour = "blue"\n' + MINIMAL)
+    proc = run_exe("rules", "check", str(path))
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "colour" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_minimal_file_is_valid(cli: Callable[..., Any], tmp_path: Path) -> None:
+    path = _write(tmp_path, MINIMAL)
+    result = cli("rules", "check", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{path} is a valid rules file for board PA (1 requirement).\n"
+
+
+BAD = {
+    "unknown top-level key": ('colour = "blue"\n' + MINIMAL, ["the file.colour"]),
+    "unknown requirement key": (MINIMAL + 'hours = "3"\n', ["requirement 'total'.hours"]),
+    "bad anchor": (
+        MINIMAL.replace("[[requirement]]", '[renewal]\nanchor = "full-moon"\n\n[[requirement]]'),
+        ["renewal.anchor"],
+    ),
+    "bad clock": (MINIMAL + 'clock = "sometimes"\n', ["requirement 'total'.clock"]),
+    "missing required": (
+        MINIMAL.replace('required = "100"\n', ""),
+        ["requirement 'total'.required"],
+    ),
+    "undeclared topic": (
+        MINIMAL + '\n[[requirement]]\nid = "ethics"\nrequired = "2"\ntopics = ["astrology"]\n',
+        ["requirement 'ethics'.topics", "astrology"],
+    ),
+    "schema 1": (MINIMAL.replace("schema = 2", "schema = 1"), ["schema"]),
+    "no board": (MINIMAL.replace('board = "PA"\n', ""), ["board"]),
+    "bad board": (MINIMAL.replace('"PA"', '"Penn"'), ["board", "Penn"]),
+    "bad amount": (MINIMAL.replace('"100"', '"lots"'), ["requirement 'total'.required"]),
+    "bad grade": (MINIMAL + 'grade = "E"\n', ["requirement 'total'.grade"]),
+    "every without its clock": (MINIMAL + "every = 3\n", ["requirement 'total'.every"]),
+    "bad condition": (MINIMAL + 'applies = "astronauts"\n', ["requirement 'total'.applies"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_a_bad_file_is_exit_2_naming_each_bad_key(
+    cli: Callable[..., Any], tmp_path: Path, case: str
+) -> None:
+    text, names = BAD[case]
+    path = _write(tmp_path, text)
+    result = cli("rules", "check", str(path))
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    for name in names:
+        assert name in result.stderr, (name, result.stderr)
+    for line in result.stderr.splitlines():
+        assert line.startswith(f"{path}: "), line
+
+
+def test_every_problem_is_one_line(cli: Callable[..., Any], tmp_path: Path) -> None:
+    text = (
+        'colour = "blue"\n'
+        + MINIMAL.replace('required = "100"\n', 'clock = "sometimes"\nhours = 1\n')
+        + '\n[renewal]\nanchor = "full-moon"\n'
+    )
+    path = _write(tmp_path, text)
+    result = cli("rules", "check", str(path))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    keys = (
+        "the file.colour",
+        "requirement 'total'.clock",
+        "requirement 'total'.hours",
+        "requirement 'total'.required",
+        "renewal.anchor",
+    )
+    for key in keys:
+        assert sum(key in line for line in lines) == 1, (key, lines)
+    assert len(lines) == len(keys)
+
+
+@pytest.mark.parametrize("what", ["missing", "folder", "not toml", "not utf-8"])
+def test_an_unreadable_file_is_exit_2(cli: Callable[..., Any], tmp_path: Path, what: str) -> None:
+    path = tmp_path / "x.toml"
+    if what == "folder":
+        path.mkdir()
+    elif what == "not toml":
+        path.write_text("schema = = 2\n", "utf-8")
+    elif what == "not utf-8":
+        path.write_bytes(b'name = "\xff\xfe"\n')
+    result = cli("rules", "check", str(path))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"{path}: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_rules_check_help_loads_no_heavy_library(tmp_path: Path) -> None:
+    modules, proc = imported_modules(["rules", "check", "--help"], tmp_path)
+    assert proc.returncode == 0
+    assert "FILE" in proc.stdout and "cmelog rules check my-rules.toml" in proc.stdout
+    assert modules.isdisjoint(HEAVY), modules & set(HEAVY)
+
+
+def test_bare_rules_shows_its_help(cli: Callable[..., Any]) -> None:
+    result = cli("rules")
+    assert result.exit_code == 0
+    assert "check" in result.stdout
