@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-import cmelog.rules
 from cmelog.storage import db as dbmod
 from tests.conftest import JANE
 
@@ -147,21 +146,16 @@ def test_license_add_refusals_change_nothing(
     assert state(db_path) == before
 
 
-def test_license_types_come_from_the_rules(jane: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    load = cmelog.rules.load_rules
-
-    class WithTypes:
-        def __init__(self, rules: Any) -> None:
-            self._rules = rules
-            self.license_types = {"full": object(), "administrative": object()}
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self._rules, name)
-
-    monkeypatch.setattr(cmelog.rules, "load_rules", lambda board="MA": WithTypes(load(board)))
-    ok(jane(*NH_ADD, "--type", "Administrative"))
-    assert licenses(jane)[1]["type"] == "administrative"
-    fails(jane("license", "set", "NH", "--type", "retired"), 2, "full, administrative")
+def test_license_types_come_from_the_rules(jane: Cli) -> None:
+    """MA's file names six types (rules.md 0.2 "License types"); NH's only the full license."""
+    ok(jane("license", "set", "MA", "--type", "Administrative"))
+    assert licenses(jane)[0]["type"] == "administrative"
+    fails(
+        jane("license", "set", "MA", "--type", "retired"),
+        2,
+        "full, administrative, temporary-faculty, inactive, limited, temporary-substitute",
+    )
+    fails(jane(*NH_ADD, "--type", "administrative"), 2, "accepted: full")
 
 
 def test_no_profile_is_exit_1_saying_init(cli: Cli, db_path: Path) -> None:

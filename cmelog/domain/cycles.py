@@ -102,7 +102,8 @@ class Clock:
             if self.expires is not None:
                 return self.expires
             raise ClockError(
-                f"The {self.label} needs its initial (issue) date: give --issued DATE."
+                f"The {self.label} renews from its issue date: give --issued DATE, or the "
+                "expiration date printed on it with --expires DATE."
             )
         return self.issued
 
