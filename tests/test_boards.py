@@ -351,7 +351,7 @@ def test_requirements_json_gains_clock_grade_verified_missing(code: str) -> None
     for shown, req in zip(doc["requirements"], rules.requirements, strict=True):
         for key in ("id", "label", "scope", "required", "training", "applies", "counts"):
             assert key in shown, key
-        assert shown["clock"] == clock_words(req)
+        assert shown["clock"] == req.clock and shown["clock_text"] == clock_words(req)
         assert shown["grade"] == req.grade
         assert shown["verified"] is req.verified
         assert shown["missing"] == (req.missing or None)

@@ -230,7 +230,8 @@ def rules_json(rules: Rules) -> dict[str, Any]:
                 "source": q.source,
                 "date": q.date.isoformat() if q.date else None,
                 "note": q.note or None,
-                "clock": clock_words(q),
+                "clock": q.clock,
+                "clock_text": clock_words(q),
                 "clock_rule": {
                     "kind": q.clock,
                     "every": q.every,
