@@ -7,11 +7,27 @@ from cmelog.domain.model import Evaluation, Renewal
 from cmelog.domain.rules import Requirement, Rules
 
 
+def _in_points(line: str) -> str:
+    """A maintenance-of-certification ledger counts MOC points, not credits."""
+    return (
+        line.replace(" credits", " points")
+        .replace(" credit ", " point ")
+        .replace("-credit course", "-point activity")
+    )
+
+
 def next_steps(rules: Rules, renewal: Renewal, ev: Evaluation) -> list[str]:
+    steps = _next_steps(rules, renewal, ev)
+    return [_in_points(s) for s in steps] if rules.unit == "points" else steps
+
+
+def _next_steps(rules: Rules, renewal: Renewal, ev: Evaluation) -> list[str]:
     by = renewal.renewal_date.isoformat()
     results = {r.id: r for r in ev.requirements}
     unmet = [r for r in ev.requirements if r.applies and not r.met]
     if not unmet:
+        if rules.ledger is not None:
+            return [f"Every requirement of this cycle (ending {by}) is met."]
         return [
             "Every requirement of this cycle is met; file the renewal application by "
             f"{by} (the Board mails it around {renewal.application_mailing_date.isoformat()})."
@@ -29,7 +45,8 @@ def next_steps(rules: Rules, renewal: Renewal, ev: Evaluation) -> list[str]:
             continue
         if req.training:
             how = f", or record it with `cmelog attest {req.id}`" if req.attestation else ""
-            steps.append(f"Complete training in {req.short} (once, by {by}){how}.")
+            once = "once, " if r.scope == "one-time" else ""
+            steps.append(f"Complete training in {req.short} ({once}by {by}){how}.")
             continue
         left = r.remaining or 0
         when = f" (once; any date up to {by})" if r.scope == "one-time" else f" by {by}"
@@ -50,8 +67,9 @@ def next_steps(rules: Rules, renewal: Renewal, ev: Evaluation) -> list[str]:
     for r in unmet:
         req = rules.requirement(r.id)
         if req is not None and req.counts_all:
+            what = f"of Category {req.category}" if req.category else "in total"
             steps.append(
-                f"{credits_phrase(r.remaining or 0).replace(' ', ' more ', 1)} in total by {by}; "
+                f"{credits_phrase(r.remaining or 0).replace(' ', ' more ', 1)} {what} by {by}; "
                 "the credits of the steps above count toward it too."
             )
     if renewal.waiver_deadline is None:

@@ -112,6 +112,8 @@ def shortfalls(rep: StatusReport, ev: Evaluation) -> list[str]:
         short = rule.short if rule is not None else r.label.lower()
         if r.required is None:
             out.append(f"training in {short}")
+        elif rule is not None and rule.counts_all and rule.category:
+            out.append(f"{credits_phrase(r.remaining or 0)} of Category {rule.category}")
         elif rule is not None and rule.counts_all:
             out.append(f"{credits_phrase(r.remaining or 0)} in total")
         else:
@@ -186,7 +188,8 @@ def status_text(rep: StatusReport) -> None:
         if r.waiver_deadline is not None
         else ""
     )
-    out.print(f"Application mailed around {r.application_mailing_date.isoformat()}{waiver}.")
+    if rep.ledger is None:
+        out.print(f"Application mailed around {r.application_mailing_date.isoformat()}{waiver}.")
     summary = previous_summary(rep)
     if summary is not None:
         sentence, missing = summary
@@ -199,7 +202,9 @@ def status_text(rep: StatusReport) -> None:
     t.add_column("Credits", no_wrap=True)
     t.add_column("Status", no_wrap=True)
     scope = "cycle"
-    for req in rep.evaluation.requirements:
+    # requirements of each renewal first, then those met once (a board's file may mix them)
+    rows = sorted(rep.evaluation.requirements, key=lambda x: x.scope == "one-time")
+    for req in rows:
         if req.scope != scope:
             scope = req.scope
             t.add_row(Text(f"Once, by {r.renewal_date.isoformat()}:", style="italic"), "", "", "")

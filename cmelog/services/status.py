@@ -216,7 +216,7 @@ class Held:
 
 def held(profile: Profile, rules: Rules, lic: License | None, ledger: Ledger | None) -> Held:
     if ledger is not None:
-        held = License(ledger.kind, ledger.name, "full", None, ledger.start)
+        held = License(ledger.name, ledger.name, "full", None, ledger.start)
         label = f"{ledger.name} ledger"
     else:
         held = lic or profile.all_licenses[0]
