@@ -153,11 +153,13 @@ def status_text(rep: StatusReport) -> None:
     r = rep.renewal
     head = Text(f"{rep.profile.name}", style="bold")
     if rep.ledger is not None:
-        head.append(f"  {rep.rules.name} ({rep.ledger.name}, kept apart from state credits)")
+        head.append(f"  {rep.ledger.name} ledger (kept apart from state credits)")
     else:
         kind = "" if rep.profile.license_type == "full" else f" {rep.profile.license_type}"
         head.append(f"  license {rep.profile.license} ({rep.rules.board}{kind})")
     out.print(head)
+    if rep.ledger is not None:
+        out.print(_safe(rep.rules.name))
     line = Text("Cycle ends " if rep.ledger is not None else "License renews ")
     line.append(r.renewal_date.isoformat(), style="bold")
     line.append(f" ({_days(r.days_until_renewal)})")
