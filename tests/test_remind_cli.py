@@ -809,3 +809,61 @@ def test_crontab_line_survives_awkward_paths(
     result = _run_like_cron(line, "2026-05-20")
     assert result.returncode == 0, (line, result.stderr)
     assert days_left_said(result.stdout) == (RENEWAL, 26)
+
+
+# ---------------------------------------------------------------------------- several licenses
+
+
+def reminder_rows(db: Path) -> list[tuple[Any, ...]]:
+    con = sqlite3.connect(db)
+    try:
+        return list(
+            con.execute("SELECT renewal_date, milestone, license FROM reminder ORDER BY id")
+        )
+    finally:
+        con.close()
+
+
+def test_a_second_license_due_alone_is_reminded_once(
+    jane: Callable[..., Any], db_path: Path
+) -> None:
+    """Jane's NH license renews 2027-06-30, a year before her MA license: 46 days before it,
+    remind speaks of NH alone (judged by NH's rules), records it under NH, and is silent on
+    the next run."""
+    add = jane("license", "add", "--board", "NH", "--number", "98765", "--expires", "2027-06-30")
+    assert add.exit_code == 0, add.stderr
+    result = jane("remind", "--record", "--as-of", "2027-05-15")
+    assert result.exit_code == 0, result.stderr
+    text = flat(result.stdout)
+    assert text.startswith("Your NH license 98765:"), text
+    assert days_left_said(result.stdout) == (date(2027, 6, 30), 46)
+    assert "MA license" not in text and "2028-06-15" not in text
+    assert "Total credits: 100.00 of 100.00 credits still needed" in text  # NH: 100 in 2 years
+    assert reminder_rows(db_path) == [("2027-06-30", 60, "NH")]
+    again = jane("remind", "--record", "--as-of", "2027-05-15")
+    assert (again.exit_code, again.stdout) == (0, ""), again.stdout
+    assert reminder_rows(db_path) == [("2027-06-30", 60, "NH")]
+
+
+def test_two_licenses_due_together_share_one_message(
+    jane: Callable[..., Any], db_path: Path
+) -> None:
+    add = jane("license", "add", "--board", "NH", "--number", "98765", "--expires", "2026-06-30")
+    assert add.exit_code == 0, add.stderr
+    result = jane("remind", "--record", "--as-of", "2026-05-01")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    ma, nh = out.index("Your MA license 123456:"), out.index("Your NH license 98765:")
+    assert ma < nh
+    assert days_left_said(out[ma:nh]) == (RENEWAL, 45)
+    assert days_left_said(out[nh:]) == (date(2026, 6, 30), 60)
+    assert "Risk management" in out[ma:nh]  # MA's own requirements under MA
+    assert "Risk management" not in out[nh:]
+    assert reminder_rows(db_path) == [("2026-06-15", 60, None), ("2026-06-30", 60, "NH")]
+    assert all(len(line) <= 78 for line in out.splitlines())
+    # each license keeps its own milestones: MA's 30-day one alone, then NH's alone
+    ma30 = jane("remind", "--record", "--as-of", "2026-05-20").stdout
+    assert "Your MA license" in ma30 and "Your NH license" not in ma30
+    nh30 = jane("remind", "--record", "--as-of", "2026-05-31").stdout
+    assert "Your NH license" in nh30 and "Your MA license" not in nh30
+    assert reminder_rows(db_path)[2:] == [("2026-06-15", 30, None), ("2026-06-30", 30, "NH")]

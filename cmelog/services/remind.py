@@ -16,8 +16,10 @@ from cmelog.errors import CmelogError, UsageError
 from cmelog.services.context import Context, require_profile, rules_for
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from cmelog.domain.cycles import Clock
-    from cmelog.domain.model import Profile, Renewal
+    from cmelog.domain.model import Profile, Renewal, RequirementResult
     from cmelog.domain.rules import Rules
     from cmelog.services.channels import Delivery
 
@@ -145,12 +147,13 @@ def _run(
 
     profile = require_profile(c)
     renewal = renewal_at(profile, today, as_of)
-    records = store.deliveries(c, renewal.renewal_date)
+    records = store.deliveries(c, renewal.renewal_date, profile.board)
     sent = {r.milestone for r in records}
     channels = stored_channels(c)
     names = tuple(ch.name for ch in channels)
-    milestone = should_speak(renewal.days_until_renewal, days, sent, every)
-    if milestone is None:
+    first_due = should_speak(renewal.days_until_renewal, days, sent, every)
+    others = _other_licenses_due(ctx, c, profile, today, days, every)
+    if first_due is None and not others:
         when = {
             r.milestone: f"on {r.sent_on.isoformat()}"
             + (f" through {', '.join(r.channels)}" if r.channels else "")
@@ -158,14 +161,31 @@ def _run(
         }
         note = _quiet_note(renewal, days, sent, when)
         return RemindOutcome(None, None, preview, names, note=note)
-    ev = evaluate_cycle(c, rules_for(profile), profile, renewal.current, detail=False)
-    text = reminder_text(renewal, ev.requirements)
+    due: list[_Due] = []
+    if first_due is not None:
+        ev = evaluate_cycle(c, rules_for(profile, ctx), profile, renewal.current, detail=False)
+        due.append(_Due(profile.board, profile.license, renewal, ev.requirements, first_due, sent))
+    due += others
+    several = len(profile.all_licenses) > 1
+    texts = [
+        (f"Your {d.board} license {d.number}:\n\n" if several else "")
+        + reminder_text(d.renewal, d.requirements)
+        for d in due
+    ]
+    text = "\n\n".join(texts)
+    milestone = due[0].milestone
     if preview:
         return RemindOutcome(milestone, text, True, names)
+    soonest = min(due, key=lambda d: d.renewal.renewal_date)
+    subject = subject_line(
+        soonest.renewal.days_until_renewal, soonest.renewal.renewal_date.isoformat()
+    )
+    if several:
+        subject += f" ({', '.join(d.board for d in due)})"
     message = Message(
-        subject=subject_line(renewal.days_until_renewal, renewal.renewal_date.isoformat()),
+        subject=subject,
         body=text,
-        short=short_text(renewal, ev.requirements),
+        short="\n".join(short_text(d.renewal, d.requirements) for d in due),
     )
     targets = channels or [Channel("stdout", "stdout:", "stdout")]
     results = [deliver(ch, message) for ch in targets]
@@ -178,10 +198,59 @@ def _run(
             "recorded, "
             "and the next run will try again."
         )
-    if milestone not in sent:
-        now = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
-        store.record_delivery(c, renewal.renewal_date, milestone, today, now, list(delivered))
+    now = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+    for d in due:
+        if d.milestone not in d.sent:
+            first = d.board == profile.board
+            store.record_delivery(
+                c,
+                d.renewal.renewal_date,
+                d.milestone,
+                today,
+                now,
+                list(delivered),
+                None if first else d.board,
+            )
     return RemindOutcome(milestone, text, False, names, delivered, failed)
+
+
+@dataclass(frozen=True)
+class _Due:
+    """One license whose reminder is due today."""
+
+    board: str
+    number: str
+    renewal: Renewal
+    requirements: Sequence[RequirementResult]
+    milestone: int
+    sent: set[int]
+
+
+def _other_licenses_due(
+    ctx: Context, c: Any, profile: Profile, today: date, days: int, every: bool
+) -> list[_Due]:
+    """The licenses after the first whose reminder milestone is due today, each judged by its
+    own board's rules (a license whose dates cannot place its renewal is skipped: `status`
+    names what it lacks)."""
+    from cmelog.rules import load_rules
+    from cmelog.services.status import held, judge_cycles
+    from cmelog.storage import reminders_store as store
+
+    out: list[_Due] = []
+    for lic in profile.all_licenses[1:]:
+        try:
+            rules = load_rules(lic.board, ctx.rules_dir)
+            h = held(profile, rules, lic, None)
+            renewal = h.clock.status(today)
+        except (CmelogError, ValueError, OverflowError):
+            continue
+        sent = {r.milestone for r in store.deliveries(c, renewal.renewal_date, lic.board, False)}
+        milestone = should_speak(renewal.days_until_renewal, days, sent, every)
+        if milestone is None:
+            continue
+        ev, _ = judge_cycles(c, rules, profile, h, renewal, detail=False)
+        out.append(_Due(lic.board, lic.number, renewal, ev.requirements, milestone, sent))
+    return out
 
 
 def executable() -> Path:

@@ -620,6 +620,8 @@ _V3: tuple[str, ...] = (
     """INSERT INTO license (position, board, number, type, expires, issued)
 SELECT 0, upper(board), license, 'full', license_expires, license_issued FROM profile
 WHERE id = 1""",
+    # which license a reminder was for (NULL: the first license, as in 0.1 and 0.2)
+    "ALTER TABLE reminder ADD COLUMN license VARCHAR",
 )
 
 

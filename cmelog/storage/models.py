@@ -70,6 +70,7 @@ class ReminderRow(SQLModel, table=True):
     sent_on: dt.date
     sent_at: str | None = None  # ISO timestamp of the delivery (schema 2)
     channels: str | None = None  # names of the channels that delivered, ";"-joined (schema 2)
+    license: str | None = None  # the license's board (schema 3); NULL: the first license
 
 
 class HistoryRow(SQLModel, table=True):

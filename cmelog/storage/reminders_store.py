@@ -49,11 +49,16 @@ def _record(row: tuple[Any, ...]) -> DeliveryRecord:
     )
 
 
-def deliveries(c: Any, renewal_date: date) -> list[DeliveryRecord]:
+def deliveries(
+    c: Any, renewal_date: date, board: str | None = None, first: bool = True
+) -> list[DeliveryRecord]:
+    """Reminders delivered for the renewal on `renewal_date` of the license of `board` (the
+    first license's older records carry no board)."""
+    which = "(license IS NULL OR license = ?)" if first else "license = ?"
     rows = connection(c).execute(
         "SELECT renewal_date, milestone, sent_on, sent_at, channels FROM reminder "
-        "WHERE renewal_date = ? ORDER BY sent_on, id",
-        (renewal_date.isoformat(),),
+        f"WHERE renewal_date = ? AND {which} ORDER BY sent_on, id",
+        (renewal_date.isoformat(), board or ""),
     )
     return [_record(r) for r in rows]
 
@@ -82,7 +87,13 @@ def get_setting(c: Any, key: str) -> str | None:
 
 # ------------------------------------------------------------------ writes (SQLModel session)
 def record_delivery(
-    s: Any, renewal_date: date, milestone: int, on: date, at: str, channels: list[str]
+    s: Any,
+    renewal_date: date,
+    milestone: int,
+    on: date,
+    at: str,
+    channels: list[str],
+    board: str | None = None,
 ) -> None:
     from cmelog.storage.models import ReminderRow
 
@@ -93,6 +104,7 @@ def record_delivery(
             sent_on=on,
             sent_at=at,
             channels=";".join(channels),
+            license=board,
         )
     )
 
