@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cmelog.domain.engine import aggregable, evaluate, is_plain
+from cmelog.domain.engine import aggregable, cap_topics, caps_order_free, evaluate, is_plain
 from cmelog.domain.model import (
     Attestation,
     CycleWindow,
@@ -665,3 +666,61 @@ def test_aggregating_plain_entries_gives_the_same_figures(
     summed = evaluate(RULES, profile, W, aggregated, year_prior=prior, one_time_entries=one_time)
     assert _figures(full) == _figures(summed)
     assert full.complete == summed.complete
+
+
+CAPPED_TOPICS = cap_topics(RULES)
+PLAIN_KINDS = [k for k in KINDS if is_plain(RULES.kinds[k])]
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    st.lists(entries(), max_size=12),
+    st.lists(st.sets(st.sampled_from(TOPIC_SLUGS), max_size=3), min_size=1, max_size=12),
+    PROFILES,
+)
+def test_wellness_entries_are_summed_when_order_cannot_matter(
+    others: list[Entry], wellness_topics: list[set[str]], profile: Profile
+) -> None:
+    """status sums plain entries tagged with a capped topic (wellness) too, when no entry
+    counted one by one carries a capped topic: the figures are those of every entry in order."""
+    wellness = [
+        Entry(
+            id=0,
+            title="w",
+            date=W.start + timedelta(days=40 * i),
+            credits=150 + 75 * i,
+            category=1 + i % 2,
+            kind=PLAIN_KINDS[i % len(PLAIN_KINDS)],
+            topics=tuple(sorted(t | set(CAPPED_TOPICS))),
+        )  # fmt: skip
+        for i, t in enumerate(wellness_topics)
+    ]
+    # entries of kinds with caps of their own, none carrying (or implying) a capped topic
+    listed = [
+        replace(e, topics=tuple(t for t in e.topics if t not in CAPPED_TOPICS))
+        for e in others
+        if not is_plain(RULES.kinds[e.kind])
+        and not set(RULES.kinds[e.kind].implied_topics) & CAPPED_TOPICS
+    ]
+    inside = [e for e in _unique([*wellness, *listed]) if W.contains(e.effective_date)]
+    plain = [e for e in inside if is_plain(RULES.kinds[e.kind])]
+    one_by_one = [e for e in inside if not is_plain(RULES.kinds[e.kind])]
+    assert caps_order_free(RULES, one_by_one)
+    groups: dict[tuple[str, tuple[str, ...], int], int] = defaultdict(int)
+    for e in plain:
+        groups[(e.kind, e.topics, e.category)] += e.credits
+    summed = [
+        Entry(id=-(i + 1), title="", date=W.start, credits=c, category=cat, kind=k, topics=t)
+        for i, ((k, t, cat), c) in enumerate(groups.items())
+    ] + one_by_one
+    full = evaluate(RULES, profile, W, inside)
+    assert _figures(full) == _figures(evaluate(RULES, profile, W, summed))
+
+
+def test_a_volunteer_entry_tagged_wellness_keeps_the_date_order() -> None:
+    """Board volunteer service has its own risk-management cap: tagged wellness it meets two
+    caps at once, so the order of entries can matter and wellness entries are not summed."""
+    volunteer = E("2025-01-10", 10, "physician-wellness", "risk-management",
+                  kind="board-volunteer")  # fmt: skip
+    assert not caps_order_free(RULES, [volunteer])
+    assert caps_order_free(RULES, [E("2025-01-10", 10, "risk-management", kind="board-volunteer")])

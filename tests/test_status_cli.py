@@ -662,3 +662,21 @@ def test_explain_names_each_counted_entry_with_date_and_title(jane: Callable[...
     assert all("3.00" in ln and "2025-03-04 Opioid stewardship" in ln for ln in lines)
     # it counts toward total, risk management and opioids: three requirements name it
     assert len(lines) == 3
+
+
+def test_wellness_entries_beside_a_volunteer_entry_tagged_wellness_keep_their_order(
+    template_db: Path, tmp_path: Path
+) -> None:
+    """A board-volunteer entry tagged wellness meets two risk-management caps (wellness 7, its
+    own 4): in date order it takes 4 and its kind cap binds; summing the activity first would
+    leave it 2 and drop that note. Status must then count in date order, like --explain."""
+    volunteer = Entry(id=0, title="board", date=date(2024, 7, 1), credits=500, category=1,
+                      kind="board-volunteer", topics=("physician-wellness",), provider="P")  # fmt: skip
+    activity = Entry(id=0, title="yoga", date=date(2024, 8, 1), credits=500, category=1,
+                     kind="activity", topics=("physician-wellness",), provider="P")  # fmt: skip
+    path = _seed(template_db, tmp_path, [volunteer, activity])
+    fast, explained = _both(path, date(2026, 1, 10))
+    assert _figures(fast) == _figures(explained)
+    risk = req(fast, "risk-management")
+    assert risk["earned"] == 7
+    assert any("Board volunteer" in n for n in risk["notes"]), risk["notes"]

@@ -65,6 +65,19 @@ def cap_topics(rules: Rules) -> frozenset[str]:
     return frozenset(c.topic for r in rules.requirements for c in r.caps)
 
 
+def caps_order_free(rules: Rules, listed: Iterable[Entry]) -> bool:
+    """True when entries of plain kinds tagged with a capped topic (wellness) may be summed
+    like the others: no requirement has two caps, and none of `listed` (the entries of kinds
+    with caps of their own, counted one by one) carries or implies a capped topic. Then every
+    entry meets at most one cap per requirement, and a cap counts min(cap, sum) in any order."""
+    if any(len(r.caps) > 1 for r in rules.requirements):
+        return False
+    topics = cap_topics(rules)
+    return not any(
+        (set(e.topics) | set(kind_of(rules, e).implied_topics)) & topics for e in listed
+    )
+
+
 def aggregable(rules: Rules, entry: Entry) -> bool:
     """True when the entry may be summed with others of its (kind, topics, category) group."""
     return is_plain(kind_of(rules, entry)) and not (set(entry.topics) & cap_topics(rules))

@@ -10,7 +10,7 @@ from typing import Any
 from cmelog.domain.cycles import Clock
 from cmelog.domain.dates import parse_date
 from cmelog.domain.due import Due, due_all
-from cmelog.domain.engine import cap_topics, evaluate, is_plain
+from cmelog.domain.engine import cap_topics, caps_order_free, evaluate, is_plain
 from cmelog.domain.model import CycleWindow, Entry, Evaluation, Ledger, License, Profile, Renewal
 from cmelog.domain.plan import next_steps
 from cmelog.domain.rules import Requirement, Rules
@@ -67,8 +67,10 @@ def evaluate_cycle(
         # kinds stored but unknown to these rules (e.g. dropped from a later rules file) count
         # as activities (engine.kind_of), so they are summed with the plain ones
         plain = [k for k in reads.stored_kinds(s) if k not in capped]
-        # entries sharing a topic cap (wellness) count in date order: never summed
-        ordered_topics = sorted(cap_topics(rules))
+        listed = reads.list_entries(s, start=window.start, end=window.end, kinds=capped)
+        # entries sharing a topic cap (wellness) count in date order: summed only when the
+        # order cannot change a figure
+        ordered_topics = [] if caps_order_free(rules, listed) else sorted(cap_topics(rules))
         entries = [
             Entry(
                 id=-(i + 1),
@@ -89,7 +91,7 @@ def evaluate_cycle(
             entries += reads.list_entries(
                 s, start=window.start, end=window.end, kinds=plain, topics_any=ordered_topics
             )
-        entries += reads.list_entries(s, start=window.start, end=window.end, kinds=capped)
+        entries += listed
     year_capped = [k.id for k in rules.kinds.values() if k.year_cap is not None]
     year_start = date(window.start.year, 1, 1)
     year_prior = (

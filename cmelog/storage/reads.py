@@ -356,29 +356,33 @@ def one_time_prefixes(
     sum_args: list[Any] = []
     for q in queries:
         cond, args = match(q)
-        sums.append(f"COALESCE(SUM(CASE WHEN {cond} THEN {amount} END), 0)")
+        sums.append(f"SUM(CASE WHEN {cond} THEN {amount} END)")  # NULL: none qualifies
         sum_args += args + amount_args
     totals = con.execute(
         f"SELECT {', '.join(sums)} FROM entry WHERE {dated}", [*sum_args, *dated_args]
     ).fetchone()
-    columns = ", ".join(ENTRY_COLUMNS)
-    out: dict[str, tuple[list[Entry], int]] = {}
+    picked: dict[str, tuple[list[int], int]] = {}
     for q, total in zip(queries, totals, strict=True):
+        if total is None:  # nothing qualifies: no need to walk the date index to find that out
+            picked[q.id] = ([], 0)
+            continue
         cond, args = match(q)
+        # sort only (id, amount) and stop once met; the prefix's rows are read by id below
         cursor = con.execute(
-            f"SELECT {columns}, {amount} FROM entry WHERE {cond} AND {dated} ORDER BY eff_date, id",
+            f"SELECT id, {amount} FROM entry WHERE {cond} AND {dated} ORDER BY eff_date, id",
             [*amount_args, *args, *dated_args],
         )
-        prefix: list[Entry] = []
+        ids: list[int] = []
         counted = 0
-        for row in cursor:
-            prefix.append(entry_from_row(row[:-1]))
-            counted += int(row[-1])
+        for i, counts in cursor:
+            ids.append(i)
+            counted += int(counts)
             if q.required is None or counted >= q.required:
                 break
         cursor.close()
-        out[q.id] = (prefix, int(total) - counted)
-    return out
+        picked[q.id] = (ids, int(total) - counted)
+    rows = get_entries(con, [i for ids, _ in picked.values() for i in ids])
+    return {k: ([rows[i] for i in ids], rest) for k, (ids, rest) in picked.items()}
 
 
 # ------------------------------------------------------------------ attestations, reminders
