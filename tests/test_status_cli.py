@@ -670,10 +670,11 @@ def test_wellness_entries_beside_a_volunteer_entry_tagged_wellness_keep_their_or
     """A board-volunteer entry tagged wellness meets two risk-management caps (wellness 7, its
     own 4): in date order it takes 4 and its kind cap binds; summing the activity first would
     leave it 2 and drop that note. Status must then count in date order, like --explain."""
+    wellness = ("physician-wellness",)
     volunteer = Entry(id=0, title="board", date=date(2024, 7, 1), credits=500, category=1,
-                      kind="board-volunteer", topics=("physician-wellness",), provider="P")  # fmt: skip
+                      kind="board-volunteer", topics=wellness, provider="P")  # fmt: skip
     activity = Entry(id=0, title="yoga", date=date(2024, 8, 1), credits=500, category=1,
-                     kind="activity", topics=("physician-wellness",), provider="P")  # fmt: skip
+                     kind="activity", topics=wellness, provider="P")  # fmt: skip
     path = _seed(template_db, tmp_path, [volunteer, activity])
     fast, explained = _both(path, date(2026, 1, 10))
     assert _figures(fast) == _figures(explained)

@@ -73,9 +73,7 @@ def caps_order_free(rules: Rules, listed: Iterable[Entry]) -> bool:
     if any(len(r.caps) > 1 for r in rules.requirements):
         return False
     topics = cap_topics(rules)
-    return not any(
-        (set(e.topics) | set(kind_of(rules, e).implied_topics)) & topics for e in listed
-    )
+    return not any((set(e.topics) | set(kind_of(rules, e).implied_topics)) & topics for e in listed)
 
 
 def aggregable(rules: Rules, entry: Entry) -> bool:

@@ -342,6 +342,16 @@ def _locked_or_unusable(path: Path, text: str) -> CmelogError:
     return CmelogError(f"The logbook {path} could not be used: {text}.")
 
 
+class ReadConnection(sqlite3.Connection):
+    """A read-only connection holding one read transaction: what it reads cannot change while
+    it is open, so reads may keep answers in `memo` (e.g. the kinds stored, read once for every
+    license judged)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.memo: dict[str, Any] = {}
+
+
 class Logbook:
     """An open logbook. `reader()` for read-only work (plain sqlite3, no SQLAlchemy import);
     `session(write=...)` for a SQLModel transaction (the engine is made on first use)."""
@@ -365,7 +375,9 @@ class Logbook:
     def reader(self) -> Iterator[sqlite3.Connection]:
         """One read transaction on a read-only connection: a consistent view, never a write."""
         try:
-            con = sqlite3.connect(_ro_uri(self.path), uri=True, timeout=busy_seconds())
+            con = sqlite3.connect(
+                _ro_uri(self.path), uri=True, timeout=busy_seconds(), factory=ReadConnection
+            )
         except sqlite3.Error as exc:
             raise _locked_or_unusable(self.path, str(exc)) from None
         try:

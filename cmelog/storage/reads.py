@@ -285,9 +285,22 @@ def entries_with_points(c: Any, *, start: date | None = None, end: date) -> list
     return [entry_from_row(r) for r in connection(c).execute(sql, args)]
 
 
+def _memo(c: Any) -> dict[str, Any] | None:
+    """The answers kept by a read-only connection in its read transaction (None: none kept)."""
+    memo: dict[str, Any] | None = getattr(connection(c), "memo", None)
+    return memo
+
+
 def stored_kinds(c: Any) -> list[str]:
-    """Every kind slug in the logbook, known to the rules or not (one indexed scan)."""
-    return [k for (k,) in connection(c).execute("SELECT DISTINCT kind FROM entry ORDER BY kind")]
+    """Every kind slug in the logbook, known to the rules or not (one indexed scan, once per
+    read transaction)."""
+    memo = _memo(c)
+    if memo is not None and "kinds" in memo:
+        return list(memo["kinds"])
+    kinds = [k for (k,) in connection(c).execute("SELECT DISTINCT kind FROM entry ORDER BY kind")]
+    if memo is not None:
+        memo["kinds"] = tuple(kinds)
+    return kinds
 
 
 @dataclass(frozen=True)
@@ -387,6 +400,9 @@ def one_time_prefixes(
 
 # ------------------------------------------------------------------ attestations, reminders
 def list_attestations(c: Any) -> list[Attestation]:
+    memo = _memo(c)
+    if memo is not None and "attestations" in memo:
+        return list(memo["attestations"])
     rows = connection(c).execute(
         "SELECT id, requirement, date, how, certificate_sha256, certificate_name "
         "FROM attestation ORDER BY date, id"
@@ -396,6 +412,8 @@ def list_attestations(c: Any) -> list[Attestation]:
         when = _date(d)
         assert when is not None
         out.append(Attestation(i, req, when, how, sha, name))
+    if memo is not None:
+        memo["attestations"] = tuple(out)
     return out
 
 
