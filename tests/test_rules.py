@@ -351,7 +351,7 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         _set(f"requirement.{_req('child-abuse-reporting')}.required", "trainng"),
         "required",
     ),
-    ("unknown top-level key", _set("boards", "MA"), "the file.boards"),
+    ("unknown top-level key", _set("boards", "MA"), "boards: unknown key"),
     ("unknown requirement key", _set("requirement.0.scopes", "cycle"), "'total'.scopes"),
     ("old scope key", _set("requirement.0.scope", "cycle"), "'total'.scope"),
     ("unknown renewal key", _set("renewal.cycle_year", 2), "renewal.cycle_year"),

@@ -73,7 +73,7 @@ def test_a_minimal_file_is_valid(cli: Callable[..., Any], tmp_path: Path) -> Non
 
 
 BAD = {
-    "unknown top-level key": ('colour = "blue"\n' + MINIMAL, ["the file.colour"]),
+    "unknown top-level key": ('colour = "blue"\n' + MINIMAL, ["colour: unknown key"]),
     "unknown requirement key": (MINIMAL + 'hours = "3"\n', ["requirement 'total'.hours"]),
     "bad anchor": (
         MINIMAL.replace("[[requirement]]", '[renewal]\nanchor = "full-moon"\n\n[[requirement]]'),
@@ -124,7 +124,7 @@ def test_every_problem_is_one_line(cli: Callable[..., Any], tmp_path: Path) -> N
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     keys = (
-        "the file.colour",
+        "colour: unknown key",
         "requirement 'total'.clock",
         "requirement 'total'.hours",
         "requirement 'total'.required",

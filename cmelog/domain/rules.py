@@ -307,12 +307,12 @@ class _Table:
         for key in self.data:
             if key not in allowed:
                 p.add(
-                    f"{where}.{key}",
+                    self.key(key),
                     f"unknown key; accepted keys here: {', '.join(allowed)}",
                 )
 
     def key(self, key: str) -> str:
-        return f"{self.where}.{key}"
+        return key if self.where == "the file" else f"{self.where}.{key}"
 
     def has(self, key: str) -> bool:
         return key in self.data
