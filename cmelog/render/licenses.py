@@ -44,7 +44,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     from cmelog.render.text import console
 
     out = console()
-    t = Table(header_style="bold", width=min(out.width, 80))
+    t = Table(header_style="bold")
     for h in headers:
         t.add_column(h, overflow="fold")
     for row in rows:

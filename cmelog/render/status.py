@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.console import RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -212,8 +214,10 @@ def status_text(rep: StatusReport) -> None:
             t.add_row(Text(f"Once, by {r.renewal_date.isoformat()}:", style="italic"), "", "", "")
         progress, figures, state = _cells(rep, req)
         style = "green" if state == "met" else ("dim" if state == "n/a" else "red bold")
-        label = ("  " if req.scope == "one-time" else "") + req.label
-        t.add_row(_safe(label), progress, figures, Text(state, style=style))
+        label: RenderableType = _safe(req.label)
+        if req.scope == "one-time":  # indented under "Once, by ...", wrapped lines too
+            label = Padding(label, (0, 0, 0, 2))
+        t.add_row(label, progress, figures, Text(state, style=style))
     out.print(t)
     met_once = _met_once(rep)
     if met_once:
