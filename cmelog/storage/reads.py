@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 from typing import Any
 
 from cmelog.domain.model import Attestation, Entry, Ledger, License, Profile
@@ -265,17 +267,77 @@ def aggregate_plain(
     c: Any, start: date, end: date, kinds: Sequence[str], *, except_topics: Sequence[str] = ()
 ) -> list[tuple[str, str, int, int, int]]:
     """(kind, topics, category, sum of credits, count) of entries of `kinds` in the window that
-    carry none of `except_topics`, summed in SQL."""
+    carry none of `except_topics`, in the order of (kind, topics, category)."""
     if not kinds:
         return []
-    none_of, none_args = _none_of_topics(except_topics)
-    rows = connection(c).execute(
-        "SELECT kind, topics, category, SUM(credits), COUNT(*) FROM entry "
-        f"WHERE eff_date >= ? AND eff_date <= ? AND kind IN ({_placeholders(kinds)}) "
-        f"AND {none_of} GROUP BY kind, topics, category",
-        [start.isoformat(), end.isoformat(), *kinds, *none_args],
+    wanted = set(kinds)
+    marks = [f";{t};" for t in except_topics]
+    digest = _digest(c)
+    out = []
+    for key in digest.keys:
+        kind, topics, category = key
+        if kind not in wanted or any(m in topics for m in marks):
+            continue
+        lo, hi = digest.span(key, start, end)
+        if hi > lo:
+            out.append((kind, topics, category, digest.total(key, lo, hi), hi - lo))
+    return out
+
+
+class Digest:
+    """Every entry's (end) date and credits grouped by (kind, topics, category), in date order,
+    with running sums: the sum over any window and any set of kinds or topics, without another
+    scan of the table. Read once per read transaction (one scan of five narrow columns), it
+    serves every cycle of every license judged in it."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str, int, int]]) -> None:
+        groups: dict[tuple[str, str, int], tuple[list[str], list[int]]] = {}
+        for day, kind, topics, category, credits in rows:
+            key = (kind, topics, category)
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = ([], [])
+            g[0].append(day)
+            g[1].append(credits)
+        self.keys = sorted(groups)  # SQL's GROUP BY order (UTF-8 byte order = code points)
+        self.dates: dict[tuple[str, str, int], list[str]] = {}
+        self.credits: dict[tuple[str, str, int], list[int]] = {}
+        self.running: dict[tuple[str, str, int], list[int]] = {}
+        for key in self.keys:
+            days, credits = groups[key]
+            if any(a > b for a, b in zip(days, days[1:], strict=False)):
+                pairs = sorted(zip(days, credits, strict=True))
+                days, credits = [d for d, _ in pairs], [cr for _, cr in pairs]
+            self.dates[key] = days
+            self.credits[key] = credits
+            self.running[key] = [0, *accumulate(credits)]
+
+    def span(self, key: tuple[str, str, int], start: date | None, end: date) -> tuple[int, int]:
+        """Positions [lo, hi) of the key's entries dated from `start` (or the first) to `end`,
+        compared as stored ISO dates, as SQL compares them."""
+        days = self.dates[key]
+        lo = bisect_left(days, start.isoformat()) if start is not None else 0
+        return lo, bisect_right(days, end.isoformat())
+
+    def total(self, key: tuple[str, str, int], lo: int, hi: int, cap: int | None = None) -> int:
+        """The credits of positions [lo, hi), each counted up to `cap` when one is set."""
+        if cap is None:
+            run = self.running[key]
+            return run[hi] - run[lo]
+        return sum(min(cr, cap) for cr in self.credits[key][lo:hi])
+
+
+def _digest(c: Any) -> Digest:
+    memo = _memo(c)
+    if memo is not None and "digest" in memo:
+        found: Digest = memo["digest"]
+        return found
+    digest = Digest(
+        connection(c).execute("SELECT eff_date, kind, topics, category, credits FROM entry")
     )
-    return [(k, t, int(cat), int(cr), int(n)) for k, t, cat, cr, n in rows]
+    if memo is not None:
+        memo["digest"] = digest
+    return digest
 
 
 def entries_with_points(c: Any, *, start: date | None = None, end: date) -> list[Entry]:
@@ -321,6 +383,27 @@ class OneTimeQuery:
     since: date | None = None  # only entries dated on or after it (look-back clocks)
 
 
+def _one_time_total(
+    digest: Digest, q: OneTimeQuery, until: date, max_per_entry: dict[str, int]
+) -> int | None:
+    """What every entry dated on or before `until` (and from `q.since`) that qualifies for `q`
+    counts, each up to its kind's per-entry maximum; None when none qualifies."""
+    marks = [f";{t};" for t in q.topics]
+    counting = set(q.counting_kinds)
+    implied = set(q.implied_by_kinds)
+    total: int | None = None
+    for key in digest.keys:
+        kind, topics, category = key
+        if q.category is not None and category != q.category:
+            continue
+        if not (kind in implied or (kind in counting and any(m in topics for m in marks))):
+            continue
+        lo, hi = digest.span(key, q.since, until)
+        if hi > lo:
+            total = (total or 0) + digest.total(key, lo, hi, max_per_entry.get(kind))
+    return total
+
+
 def one_time_prefixes(
     c: Any,
     queries: Sequence[OneTimeQuery],
@@ -332,8 +415,9 @@ def one_time_prefixes(
     date then id, that reach `required` (one for a training requirement), and the sum of what
     the other qualifying entries dated on or before `until` count.
 
-    One scan sums every requirement in SQL; then each requirement's entries are read in date
-    order only until it is met, so a long logbook is never loaded row by row.
+    The read transaction's digest sums every requirement; then each requirement's entries are
+    read in date order (walking the date index) only until it is met, so a long logbook is never
+    loaded row by row.
     """
     if not queries:
         return {}
@@ -351,29 +435,22 @@ def one_time_prefixes(
         args: list[Any] = []
         if q.topics and q.counting_kinds:
             tagged = " OR ".join("topics LIKE ?" for _ in q.topics)
-            parts.append(f"(({tagged}) AND kind IN ({_placeholders(q.counting_kinds)}))")
+            parts.append(f"(({tagged}) AND +kind IN ({_placeholders(q.counting_kinds)}))")
             args += [f"%;{t};%" for t in q.topics] + list(q.counting_kinds)
         if q.implied_by_kinds:
-            parts.append(f"kind IN ({_placeholders(q.implied_by_kinds)})")
+            parts.append(f"+kind IN ({_placeholders(q.implied_by_kinds)})")
             args += list(q.implied_by_kinds)
         cond = "(" + (" OR ".join(parts) or "0") + ")"
         if q.category is not None:
             cond += " AND category = ?"
             args.append(q.category)
         if q.since is not None:
-            cond += " AND eff_date >= ?"
+            cond += " AND +eff_date >= ?"
             args.append(q.since.isoformat())
         return cond, args
 
-    sums: list[str] = []
-    sum_args: list[Any] = []
-    for q in queries:
-        cond, args = match(q)
-        sums.append(f"SUM(CASE WHEN {cond} THEN {amount} END)")  # NULL: none qualifies
-        sum_args += args + amount_args
-    totals = con.execute(
-        f"SELECT {', '.join(sums)} FROM entry WHERE {dated}", [*sum_args, *dated_args]
-    ).fetchone()
+    digest = _digest(c)
+    totals = [_one_time_total(digest, q, until, max_per_entry) for q in queries]
     picked: dict[str, tuple[list[int], int]] = {}
     for q, total in zip(queries, totals, strict=True):
         if total is None:  # nothing qualifies: no need to walk the date index to find that out
