@@ -292,13 +292,13 @@ class Digest:
 
     def __init__(self, rows: Iterable[tuple[str, str, str, int, int]]) -> None:
         groups: dict[tuple[str, str, int], tuple[list[str], list[int]]] = {}
-        for day, kind, topics, category, credits in rows:
+        for day, kind, topics, category, amount in rows:
             key = (kind, topics, category)
             g = groups.get(key)
             if g is None:
                 g = groups[key] = ([], [])
             g[0].append(day)
-            g[1].append(credits)
+            g[1].append(amount)
         self.keys = sorted(groups)  # SQL's GROUP BY order (UTF-8 byte order = code points)
         self.dates: dict[tuple[str, str, int], list[str]] = {}
         self.credits: dict[tuple[str, str, int], list[int]] = {}
