@@ -13,7 +13,8 @@ from rich.text import Text
 from cmelog.domain.credits import credits_phrase, format_credits, short_credits
 from cmelog.domain.model import Evaluation, RequirementResult
 from cmelog.domain.status import MultiStatus, StatusReport
-from cmelog.render.text import _safe, bar, console
+from cmelog.domain.textsafe import neutralise
+from cmelog.render.text import _safe, bar, console, wrap_plain
 
 
 def _window(w: Any) -> dict[str, str] | None:
@@ -290,13 +291,19 @@ def _cells(rep: StatusReport, r: RequirementResult) -> tuple[str, str, str]:
 
 
 def _bullets(lines: Sequence[str]) -> None:
-    """A list whose wrapped lines stay indented under their bullet."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    for line in lines:
-        grid.add_row("  -", _safe(line))
-    console().print(grid)
+    """A list whose wrapped lines stay indented under their bullet: '  - ' then four spaces,
+    wrapped by Rich's rules at the console's width (a grid table did this at ten times the
+    cost, and padded every line with spaces)."""
+    if not lines:
+        return
+    out = console()
+    width = max(out.width - 4, 1)
+    text = "".join(
+        ("  - " if i == 0 else "    ") + part + "\n"
+        for line in lines
+        for i, part in enumerate(wrap_plain(neutralise(line), width))
+    )
+    out.print(Text(text), end="", soft_wrap=True)
 
 
 def _met_once(rep: StatusReport) -> list[str]:

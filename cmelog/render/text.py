@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich.cells import cell_len, chop_cells
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -27,6 +29,40 @@ def console(stderr: bool = False) -> Console:
         soft_wrap=False,
         emoji=False,
     )
+
+
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def wrap_plain(text: str, width: int) -> list[str]:
+    """Rich's word wrap (`Text.wrap`, overflow "fold") of unstyled text, without trailing spaces,
+    at a fraction of its cost: a line breaks before a word that does not fit, and a word wider
+    than a whole line is folded across lines. Widths are terminal cells (wide characters count
+    two). tests/test_render_wrap.py holds it to Rich's own result."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        breaks: list[int] = []
+        offset = 0
+        for m in _WORD.finditer(para):
+            start, word = m.start(), m.group(0)
+            length = cell_len(word.rstrip())
+            if width - offset >= length:
+                offset += cell_len(word)
+            elif length > width:  # fold the word across lines
+                pieces = chop_cells(word, width)
+                for i, piece in enumerate(pieces):
+                    if start:
+                        breaks.append(start)
+                    if i == len(pieces) - 1:
+                        offset = cell_len(piece)
+                    else:
+                        start += len(piece)
+            elif offset and start:
+                breaks.append(start)
+                offset = cell_len(word)
+        cuts = [0, *breaks, len(para)]
+        lines += [para[a:b].rstrip() for a, b in zip(cuts, cuts[1:], strict=False)]
+    return lines
 
 
 def _safe(text: str) -> Text:
