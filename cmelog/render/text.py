@@ -21,7 +21,7 @@ from cmelog.domain.textsafe import neutralise
 def console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     plain = bool(os.environ.get("NO_COLOR")) or not stream.isatty()
-    return Console(
+    out = Console(
         file=stream,
         no_color=plain,
         color_system=None if plain else "auto",
@@ -29,6 +29,8 @@ def console(stderr: bool = False) -> Console:
         soft_wrap=False,
         emoji=False,
     )
+    out.size = out.size  # asked once: Rich would ask the terminal again on every print
+    return out
 
 
 _WORD = re.compile(r"\s*\S+\s*")
