@@ -239,3 +239,84 @@ def test_status_through_the_installed_entry_point(
     d = json.loads(r.stdout)
     assert [x["license"]["board"] for x in d["licenses"]] == ["MA", "NH", "NY", "CA"]
     assert [x["ledger"]["name"] for x in d["ledgers"]] == ["dea-mate", "ABIM"]
+
+
+OR_LOOKBACK = """
+schema = 2
+board = "OR"
+name = "Oregon Medical Board (test file)"
+
+[renewal]
+anchor = "fixed"
+month = 12
+day = 31
+years = "odd"
+
+[topics]
+suicide-prevention = "Suicide risk assessment"
+behavioral-health = "Behavioral health"
+
+[[requirement]]
+id = "total"
+required = "60"
+
+[[requirement]]
+id = "suicide-prevention"
+required = "6"
+clock = "lookback"
+lookback_years = 6
+topics = ["suicide-prevention", "behavioral-health"]
+
+[[requirement.cap]]
+topic = "behavioral-health"
+max = "2"
+per = "cycle"
+label = "General behavioral health counts at most 2 hours"
+source = "test"
+"""
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_a_cap_on_a_lookback_requirement_limits_what_counts(
+    cli: Cli, db_path: Path, explain: bool
+) -> None:
+    """Found by a tester: caps were ignored on a look-back requirement (9/6 counted where the
+    behavioral-health cap of 2 allows 4 + 2 = 6)."""
+    db = ["--db", str(db_path)]
+    ok(cli(*db, "init", "--name", "J", "--birthday", "1975-06-15", "--license", "1",
+           "--license-expires", "2028-06-15"))  # fmt: skip
+    (db_path.parent / "rules").mkdir()
+    (db_path.parent / "rules" / "or.toml").write_text(OR_LOOKBACK, "utf-8")
+    ok(cli(*db, "license", "add", "--board", "OR", "--number", "OR-1", "--expires", "2027-12-31"))
+    for title, day, credits, topic in (
+        ("Suicide risk", "2023-03-01", "4", "suicide-prevention"),
+        ("Behavioral health I", "2024-03-01", "5", "behavioral-health"),
+        ("Behavioral health II", "2025-03-01", "1", "behavioral-health"),
+    ):
+        ok(cli(*db, "add", title, "--date", day, "--credits", credits, "--category", "1",
+               "--topic", topic, "--provider", "P"))  # fmt: skip
+    extra = ["--explain"] if explain else []
+    d = json.loads(
+        ok(cli(*db, "status", "--json", "--license", "OR", "--as-of", AS_OF, *extra)).stdout
+    )
+    req = next(r for r in d["requirements"] if r["id"] == "suicide-prevention")
+    assert (req["earned"], req["met"]) == (6, True)
+    if explain:
+        counted = {c["entry"]: c["credits"] for c in req["contributions"]}
+        assert counted == {1: 4, 2: 2, 3: 0}
+
+
+def test_init_and_profile_set_accept_a_users_own_board(cli: Cli, db_path: Path) -> None:
+    """Found by a tester: `init --board OR` and `profile set --board OR` refused a board whose
+    file is in the user's rules folder, which `license add` accepted."""
+    (db_path.parent / "rules").mkdir(parents=True, exist_ok=True)
+    (db_path.parent / "rules" / "or.toml").write_text(OR_LOOKBACK, "utf-8")
+    db = ["--db", str(db_path)]
+    ok(cli(*db, "init", "--name", "J", "--birthday", "1975-06-15", "--license", "1",
+           "--board", "OR", "--license-expires", "2027-12-31"))  # fmt: skip
+    d = json.loads(ok(cli(*db, "status", "--json", "--as-of", AS_OF)).stdout)
+    assert (d["board"], d["renewal_date"]) == ("OR", "2027-12-31")
+    ok(cli(*db, "profile", "set", "--board", "MA", "--license-expires", "2028-06-15"))
+    ok(cli(*db, "profile", "set", "--board", "or", "--license-expires", "2027-12-31"))
+    d = json.loads(ok(cli(*db, "status", "--json", "--as-of", AS_OF)).stdout)
+    assert d["board"] == "OR"

@@ -34,7 +34,7 @@ def _print_profile(ctx: Context, profile: Any, as_json: bool) -> None:
     from cmelog.render.text import profile_text
     from cmelog.services.context import rules_for
 
-    r = renewal_status(profile, ctx.today, rules_for(profile).renewal)
+    r = renewal_status(profile, ctx.today, rules_for(profile, ctx).renewal)
     line = f"{r.renewal_date.isoformat()} ({r.days_until_renewal} days)"
     if r.source == "estimated":
         line += "; estimated: enter the date printed on your license with --license-expires"

@@ -168,6 +168,49 @@ def _ignored_note(rules: Rules, req: Requirement, e: Entry) -> str | None:
     return None
 
 
+def has_requirement_caps(rules: Rules, req: Requirement) -> bool:
+    """Whether some entries count toward `req` only up to a cap (its own topic caps, or a kind's
+    cap toward it): such entries are counted one by one, in date order."""
+    return bool(req.caps) or any(req.id in k.requirement_caps for k in rules.kinds.values())
+
+
+def _requirement_caps(
+    req: Requirement,
+    kind: Kind,
+    qualifying: frozenset[str],
+    amount: int,
+    notes: list[str],
+    cap_used: dict[str, int],
+) -> int:
+    """What an entry counts toward `req` after the requirement's caps (a topic's, a kind's):
+    every cap that applies limits it, and each then uses what it counts. Caps are used up in the
+    order entries are given (date order); a note is added to `notes` for each cap that bit."""
+    applied: list[str] = []
+    for cap in req.caps:
+        if cap.topic in qualifying:
+            key = "topic:" + cap.topic
+            applied.append(key)
+            left = max(0, cap.max - cap_used[key])
+            if amount > left:
+                amount = left
+                notes.append(f"capped: {cap.label} ({cap.source})")
+    if req.id in kind.requirement_caps:
+        limit = kind.requirement_caps[req.id]
+        key = "kind:" + kind.id
+        applied.append(key)
+        left = max(0, limit - cap_used[key])
+        if amount > left:
+            amount = left
+            per = "per cycle" if req.scope == "cycle" else "in all"
+            notes.append(
+                f"capped: {kind.label} counts at most {short_credits(limit)} credits "
+                f"toward {req.label.lower()} {per} ({cite(kind.source)})"
+            )
+    for key in applied:
+        cap_used[key] += amount
+    return amount
+
+
 def _evaluate_cycle_requirement(
     rules: Rules,
     req: Requirement,
@@ -194,29 +237,7 @@ def _evaluate_cycle_requirement(
                 if ignored and e.id > 0:
                     contributions.append(Contribution(e.id, 0, ignored))
                 continue
-            # every cap that applies limits the entry; each then uses what the entry counts
-            applied: list[str] = []
-            for cap in req.caps:
-                if cap.topic in qualifying:
-                    key = "topic:" + cap.topic
-                    applied.append(key)
-                    left = max(0, cap.max - cap_used[key])
-                    if amount > left:
-                        amount = left
-                        notes.append(f"capped: {cap.label} ({cap.source})")
-            if req.id in kind.requirement_caps:
-                limit = kind.requirement_caps[req.id]
-                key = "kind:" + kind.id
-                applied.append(key)
-                left = max(0, limit - cap_used[key])
-                if amount > left:
-                    amount = left
-                    notes.append(
-                        f"capped: {kind.label} counts at most {short_credits(limit)} credits "
-                        f"toward {req.label.lower()} per cycle ({cite(kind.source)})"
-                    )
-            for key in applied:
-                cap_used[key] += amount
+            amount = _requirement_caps(req, kind, qualifying, amount, notes, cap_used)
         earned += amount
         if e.id > 0:
             contributions.append(Contribution(e.id, amount, "; ".join(notes) or IN_FULL))
@@ -281,13 +302,20 @@ def _evaluate_one_time(
     contributions: list[Contribution] = []
     met_entries: list[Entry] = []
     earned = 0
+    cap_used: dict[str, int] = defaultdict(int)
+    req_notes = list(notes)
     for e in counting:
-        amount, note = per_entry_credits(kind_of(rules, e), e.credits)
-        if e.id > 0 and (req.required is None or earned < req.required):
+        kind = kind_of(rules, e)
+        amount, note = per_entry_credits(kind, e.credits)
+        capped: list[str] = []
+        amount = _requirement_caps(req, kind, _qualifying(rules, req, e), amount, capped, cap_used)
+        if e.id > 0 and amount and (req.required is None or earned < req.required):
             met_entries.append(e)
         earned += amount
         if e.id > 0:
-            contributions.append(Contribution(e.id, amount, note or IN_FULL))
+            entry_notes = ([note] if note else []) + capped
+            contributions.append(Contribution(e.id, amount, "; ".join(entry_notes) or IN_FULL))
+        req_notes += [n for n in capped if n not in req_notes]
     for e in dated:
         ignored = _ignored_note(rules, req, e) if e.id > 0 else None
         if ignored:
@@ -310,7 +338,7 @@ def _evaluate_one_time(
         source=req.source,
         met_by=tuple(met_by),
         contributions=tuple(contributions),
-        notes=notes,
+        notes=tuple(req_notes),
     )
 
 

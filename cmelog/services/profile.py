@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from cmelog.domain.entries import clean_text
 from cmelog.domain.model import Profile
@@ -24,7 +25,9 @@ class ProfileInput:
     adult_patients: bool | None = None
 
 
-def _build(inp: ProfileInput, today: date, base: Profile | None) -> Profile:
+def _build(
+    inp: ProfileInput, today: date, base: Profile | None, rules_dir: Path | None = None
+) -> Profile:
     from cmelog.rules import load_rules
 
     def text(value: str | None, option: str, current: str | None) -> str:
@@ -74,7 +77,7 @@ def _build(inp: ProfileInput, today: date, base: Profile | None) -> Profile:
             f"--license-issued {issued.isoformat()}."
         )
     board = (inp.board or (base.board if base else "MA")).strip().upper()
-    load_rules(board)  # unknown board -> exit 2
+    load_rules(board, rules_dir)  # unknown board -> exit 2 (a user's own file is known)
     return Profile(
         name=name,
         birthday=birthday,
@@ -112,7 +115,7 @@ def init_profile(ctx: Context, inp: ProfileInput) -> Profile:
     from cmelog.storage import reads, repo
     from cmelog.storage.db import open_logbook
 
-    profile = _build(inp, ctx.today, None)
+    profile = _build(inp, ctx.today, None, ctx.rules_dir)
     path = ctx.path
     if path.exists() and path.stat().st_size > 0:
         logbook = open_logbook(path)
@@ -143,7 +146,7 @@ def set_profile(ctx: Context, inp: ProfileInput) -> Profile:
 
     with ctx.logbook().session(write=True) as s:
         base = require_profile(s)
-        profile = _build(inp, ctx.today, base)
+        profile = _build(inp, ctx.today, base, ctx.rules_dir)
         others = [lic.board for lic in base.all_licenses[1:]]
         if profile.board != base.board and profile.board in others:
             raise CmelogError(

@@ -146,7 +146,7 @@ def _run(
     from cmelog.storage import reminders_store as store
 
     profile = require_profile(c)
-    renewal = renewal_at(profile, today, as_of)
+    renewal = renewal_at(profile, today, as_of, rules_for(profile, ctx))
     records = store.deliveries(c, renewal.renewal_date, profile.board)
     sent = {r.milestone for r in records}
     channels = stored_channels(c)

@@ -299,7 +299,7 @@ def status(ctx: Context, as_of: str | None, days: int) -> dict[str, Any]:
     from cmelog.domain.dates import parse_date
     from cmelog.domain.reminders import next_milestone
     from cmelog.services.channels import stored_channels
-    from cmelog.services.context import require_profile
+    from cmelog.services.context import require_profile, rules_for
     from cmelog.services.remind import check_days, renewal_at
     from cmelog.storage import reminders_store as store
 
@@ -308,11 +308,12 @@ def status(ctx: Context, as_of: str | None, days: int) -> dict[str, Any]:
     scheduler, at = installed()
     with ctx.logbook().reader() as c:
         profile = require_profile(c)
-        renewal = renewal_at(profile, today, as_of)
+        rules = rules_for(profile, ctx)
+        renewal = renewal_at(profile, today, as_of, rules)
         sent = store.reminders_sent(c, renewal.renewal_date)
         nxt = next_milestone(renewal.renewal_date, today, days, sent)
         if nxt is None:  # every reminder of this cycle spoken: the next cycle's first
-            following = renewal_at(profile, renewal.renewal_date + timedelta(days=1), as_of)
+            following = renewal_at(profile, renewal.renewal_date + timedelta(days=1), as_of, rules)
             later = store.reminders_sent(c, following.renewal_date)
             nxt = next_milestone(following.renewal_date, today, days, later)
         channels = [ch.name for ch in stored_channels(c)]

@@ -10,7 +10,13 @@ from typing import Any
 from cmelog.domain.cycles import Clock
 from cmelog.domain.dates import parse_date
 from cmelog.domain.due import Due, due_all
-from cmelog.domain.engine import cap_topics, caps_order_free, evaluate, is_plain
+from cmelog.domain.engine import (
+    cap_topics,
+    caps_order_free,
+    evaluate,
+    has_requirement_caps,
+    is_plain,
+)
 from cmelog.domain.model import CycleWindow, Entry, Evaluation, Ledger, License, Profile, Renewal
 from cmelog.domain.plan import next_steps
 from cmelog.domain.rules import Requirement, Rules
@@ -154,6 +160,7 @@ def one_time_pools(
             counting_kinds=own_topic_kinds,
             category=req.category,
             since=(since or {}).get(req.id),
+            every=has_requirement_caps(rules, req),
         )
         for req in (
             pooled

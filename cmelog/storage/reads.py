@@ -381,6 +381,7 @@ class OneTimeQuery:
     counting_kinds: Sequence[str] = ()
     category: int | None = None
     since: date | None = None  # only entries dated on or after it (look-back clocks)
+    every: bool = False  # every qualifying entry, one by one (caps count them in date order)
 
 
 def _one_time_total(
@@ -467,7 +468,7 @@ def one_time_prefixes(
         for i, counts in cursor:
             ids.append(i)
             counted += int(counts)
-            if q.required is None or counted >= q.required:
+            if not q.every and (q.required is None or counted >= q.required):
                 break
         cursor.close()
         picked[q.id] = (ids, int(total) - counted)
