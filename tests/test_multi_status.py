@@ -320,3 +320,14 @@ def test_init_and_profile_set_accept_a_users_own_board(cli: Cli, db_path: Path) 
     ok(cli(*db, "profile", "set", "--board", "or", "--license-expires", "2027-12-31"))
     d = json.loads(ok(cli(*db, "status", "--json", "--as-of", AS_OF)).stdout)
     assert d["board"] == "OR"
+
+
+def test_a_renewal_derived_from_the_initial_license_date_is_estimated(held: Cli) -> None:
+    """cli.md: renewal_date_source is "license" when derived from the printed expiration date,
+    "estimated" when derived from the initial license date (found by a tester: an NH or CA
+    license added with --issued only said "license")."""
+    d = doc(held)
+    source = {x["board"]: x["renewal_date_source"] for x in d["licenses"]}
+    assert source == {"MA": "license", "NH": "estimated", "NY": "license", "CA": "estimated"}
+    text = " ".join(ok(held("status", "--license", "NH", "--as-of", AS_OF)).stdout.split())
+    assert "estimated" in text and "cmelog license set NH --expires DATE" in text

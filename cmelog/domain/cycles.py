@@ -144,8 +144,12 @@ class Clock:
             return self._key_of(self.expires), SOURCE_LICENSE
         if self.step == 1:
             return 2000, SOURCE_LICENSE
-        if r.anchor in ("registration", "cycle-start", "issue-month-end", "issue-anniversary"):
+        if r.anchor in ("registration", "cycle-start"):  # a ledger's own start date
             return self._key_of(self._anchor_day(self._need_issued().year)), SOURCE_LICENSE
+        if r.anchor in ("issue-month-end", "issue-anniversary"):
+            # derived from the initial license date: cli.md calls that "estimated" (the date
+            # printed on the license, once entered, is authoritative)
+            return self._key_of(self._anchor_day(self._need_issued().year)), SOURCE_ESTIMATED
         if r.years == "even":
             return 2000, SOURCE_LICENSE
         if r.years == "odd":
