@@ -214,11 +214,19 @@ def list_(
 ) -> None:
     """List entries by date: a table grouped by cycle on a terminal, tab-separated lines in a
     pipe."""
+    if as_json and as_csv:
+        raise UsageError("Give only one of --json and --csv.")
+    if not (as_json or as_csv) and cycle == "all" and topic is None and not sys.stdout.isatty():
+        # the light path: lines straight from the rows, no rules, no Entry, no Rich
+        from cmelog.render.tabs import tab_row_lines
+        from cmelog.services.lightreads import tab_rows
+
+        with tab_rows(_ctx(ctx), start=from_, end=to, category=category, as_of=as_of) as rows:
+            tab_row_lines(sys.stdout, rows)
+        return
     from cmelog.domain.cycles import cycle_label
     from cmelog.services.entries import list_entries
 
-    if as_json and as_csv:
-        raise UsageError("Give only one of --json and --csv.")
     with list_entries(
         _ctx(ctx), cycle=cycle, start=from_, end=to, category=category, topic=topic, as_of=as_of
     ) as listing:
