@@ -255,17 +255,29 @@ def list_(
 @app.command()
 def show(ctx: typer.Context, entry_id: EntryId, as_json: JsonOpt = False) -> None:
     """Show one entry, with the path of its certificate."""
-    from cmelog.services.entries import show_entry
-
     c = _ctx(ctx)
-    entry = show_entry(c, _entry_id(entry_id))
+    number = _entry_id(entry_id)
     if as_json:
-        _print_entry(entry, (), True)
-        return
-    from cmelog.render.text import entry_detail
-    from cmelog.services.certificates import certificate_path
+        from cmelog.services.entries import show_entry
 
+        _print_entry(show_entry(c, number), (), True)
+        return
+    from cmelog.services.certificates import certificate_path
+    from cmelog.services.lightreads import entry_record
+
+    entry = entry_record(c, number)  # the stored values, without the domain model
     path = certificate_path(c.logbook().certificates, entry) if entry.certificate_sha256 else None
+    if not sys.stdout.isatty():  # no style to add: plain lines when they are Rich's lines
+        from cmelog.render.detail import detail_rows, plain_detail, plain_path_line, rich_width
+
+        width = rich_width()
+        text = plain_detail(detail_rows(entry), width) if width is not None else None
+        last = plain_path_line(path) if path is not None else ""
+        if text is not None and last is not None:
+            sys.stdout.write(text + last)
+            return
+    from cmelog.render.text import entry_detail
+
     entry_detail(entry, (), certificate_path=path)
 
 
