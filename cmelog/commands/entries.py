@@ -214,11 +214,19 @@ def list_(
 ) -> None:
     """List entries by date: a table grouped by cycle on a terminal, tab-separated lines in a
     pipe."""
+    if as_json and as_csv:
+        raise UsageError("Give only one of --json and --csv.")
+    if not (as_json or as_csv) and cycle == "all" and topic is None and not sys.stdout.isatty():
+        # the light path: lines straight from the rows, no rules, no Entry, no Rich
+        from cmelog.render.tabs import tab_row_lines
+        from cmelog.services.lightreads import tab_rows
+
+        with tab_rows(_ctx(ctx), start=from_, end=to, category=category, as_of=as_of) as rows:
+            tab_row_lines(sys.stdout, rows)
+        return
     from cmelog.domain.cycles import cycle_label
     from cmelog.services.entries import list_entries
 
-    if as_json and as_csv:
-        raise UsageError("Give only one of --json and --csv.")
     with list_entries(
         _ctx(ctx), cycle=cycle, start=from_, end=to, category=category, topic=topic, as_of=as_of
     ) as listing:
@@ -247,17 +255,29 @@ def list_(
 @app.command()
 def show(ctx: typer.Context, entry_id: EntryId, as_json: JsonOpt = False) -> None:
     """Show one entry, with the path of its certificate."""
-    from cmelog.services.entries import show_entry
-
     c = _ctx(ctx)
-    entry = show_entry(c, _entry_id(entry_id))
+    number = _entry_id(entry_id)
     if as_json:
-        _print_entry(entry, (), True)
-        return
-    from cmelog.render.text import entry_detail
-    from cmelog.services.certificates import certificate_path
+        from cmelog.services.entries import show_entry
 
+        _print_entry(show_entry(c, number), (), True)
+        return
+    from cmelog.services.certificates import certificate_path
+    from cmelog.services.lightreads import entry_record
+
+    entry = entry_record(c, number)  # the stored values, without the domain model
     path = certificate_path(c.logbook().certificates, entry) if entry.certificate_sha256 else None
+    if not sys.stdout.isatty():  # no style to add: plain lines when they are Rich's lines
+        from cmelog.render.detail import detail_rows, plain_detail, plain_path_line, rich_width
+
+        width = rich_width()
+        text = plain_detail(detail_rows(entry), width) if width is not None else None
+        last = plain_path_line(path) if path is not None else ""
+        if text is not None and last is not None:
+            sys.stdout.write(text + last)
+            return
+    from cmelog.render.text import entry_detail
+
     entry_detail(entry, (), certificate_path=path)
 
 

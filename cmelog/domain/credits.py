@@ -10,6 +10,9 @@ import re
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
+# re-exported: defined import-free for the light read paths (`list` in a pipe, `show`)
+from cmelog.domain.figures import format_credits as format_credits
+from cmelog.domain.figures import short_credits as short_credits
 from cmelog.errors import UsageError
 
 HUNDREDTHS_PER_CREDIT = 100
@@ -74,19 +77,6 @@ def minutes_text(minutes: Fraction) -> str:
         if Fraction(d) != minutes:  # a repeating decimal: keep 6 places
             d = d.quantize(Decimal("0.000001"))
         return format(d.normalize(), "f")
-
-
-def format_credits(hundredths: int) -> str:
-    """Human form with two decimals: 150 -> "1.50"."""
-    sign = "-" if hundredths < 0 else ""
-    h = abs(hundredths)
-    return f"{sign}{h // 100}.{h % 100:02d}"
-
-
-def short_credits(hundredths: int) -> str:
-    """Compact form: 5000 -> "50", 150 -> "1.5", 125 -> "1.25"."""
-    text = format_credits(hundredths)
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def credits_phrase(hundredths: int, *, exact: bool = False) -> str:

@@ -9,20 +9,12 @@ entry, no header: id, date, end_date, category, credits, kind, topics, title, pr
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TextIO
 
 from cmelog.domain.credits import credits_phrase, short_credits
 from cmelog.domain.model import Entry, Renewal
-from cmelog.domain.textsafe import neutralise
-
-_BLANKS = re.compile(r"[\t\r\n\u2028\u2029]+")
-
-
-def _cell(text: str | None) -> str:
-    """One tab-separated field: no tab or line break inside, control characters replaced."""
-    return neutralise(_BLANKS.sub(" ", text or "")).strip()
+from cmelog.render.tabs import cell as _cell  # one tab-separated field, made safe
 
 
 def tab_line(e: Entry) -> str:

@@ -13,9 +13,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cmelog.domain.credits import format_credits, short_credits
+from cmelog.domain.credits import format_credits
 from cmelog.domain.model import Attestation, Entry, Profile
 from cmelog.domain.textsafe import neutralise
+from cmelog.render.detail import EntryView, detail_rows
 
 
 def console(stderr: bool = False) -> Console:
@@ -73,7 +74,7 @@ def _safe(text: str) -> Text:
 
 
 def entry_detail(
-    e: Entry, messages: Sequence[str] = (), certificate_path: Path | None = None
+    e: EntryView, messages: Sequence[str] = (), certificate_path: Path | None = None
 ) -> None:
     out = console()
     for m in messages:
@@ -81,31 +82,8 @@ def entry_detail(
     t = Table.grid(padding=(0, 2))
     t.add_column(style="bold")
     t.add_column(overflow="fold")
-    rows: list[tuple[str, str | None]] = [
-        ("Entry", str(e.id)),
-        ("Title", e.title),
-        ("Date", e.date.isoformat() + (f" to {e.end_date.isoformat()}" if e.end_date else "")),
-        ("Provider", e.provider),
-        ("Category", str(e.category)),
-        ("Credits", format_credits(e.credits)),
-        ("MOC points", short_credits(e.moc_points) if e.moc_points is not None else None),
-        ("Minutes", e.minutes),
-        ("Kind", e.kind),
-        ("Topics", ", ".join(e.topics) or None),
-        ("Format", e.format),
-        ("URL", e.url),
-        (
-            "Certificate",
-            f"{e.certificate_name} (sha256 {e.certificate_sha256[:12]}...)"
-            if e.certificate_sha256
-            else None,
-        ),
-        ("Notes", e.notes),
-        ("Source", e.source),
-    ]
-    for label, value in rows:
-        if value:
-            t.add_row(label, _safe(value))
+    for label, value in detail_rows(e):
+        t.add_row(label, _safe(value))
     out.print(t)
     if certificate_path is not None:  # whole, never cut: a path to copy or open
         out.print(Text(f"Certificate file: {certificate_path}"), soft_wrap=True)
