@@ -4,12 +4,15 @@ line per problem on stderr, each naming its key (docs/rules-schema.md)."""
 from __future__ import annotations
 
 import subprocess
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cmelog.domain.rules import Rules, parse_rules
+from cmelog.domain.topics import FORMATS, VOCABULARY
 from cmelog.rules import SHIPPED, load_rules
 from tests.test_startup import HEAVY, imported_modules
 
@@ -162,3 +165,59 @@ def test_bare_rules_shows_its_help(cli: Callable[..., Any]) -> None:
     result = cli("rules")
     assert result.exit_code == 0
     assert "check" in result.stdout
+
+
+# ------------------------------------------------------------------ the tester's findings
+def _problems(tmp_path: Path, cli: Callable[..., Any], text: str) -> list[str]:
+    """The problem lines of `rules check` (exit 2), without the file name."""
+    path = _write(tmp_path, text)
+    result = cli("rules", "check", str(path))
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    prefix = f"{path}: "
+    lines = result.stderr.splitlines()
+    assert all(line.startswith(prefix) for line in lines), lines
+    return [line.removeprefix(prefix) for line in lines]
+
+
+def _parsed(text: str) -> Rules:
+    return parse_rules(tomllib.loads(text), "PA", VOCABULARY, FORMATS)
+
+
+EMERITUS = (
+    MINIMAL
+    + '\n[[requirement]]\nid = "ethics"\nrequired = "2"\n'
+    + '\n[[license_type]]\nid = "emeritus"\nlabel = "Emeritus license"\n'
+    + 'required = { total = "15" }\nexempt = ["ethics"]\n'
+)
+
+
+def test_full_is_always_there_when_other_types_are_declared(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """D1: the doc says `full` is always there; declaring only `emeritus` keeps `full`, with the
+    file's ordinary amounts (listed first)."""
+    path = _write(tmp_path, EMERITUS)
+    result = cli("rules", "check", str(path))
+    assert result.exit_code == 0, result.stderr
+    rules = _parsed(EMERITUS)
+    assert list(rules.license_types) == ["full", "emeritus"]
+    full = rules.license_types["full"]
+    assert (full.required, full.exempt, full.exempt_all) == ({}, (), False)
+    assert rules.license_types["emeritus"].required == {"total": 1500}
+    # a condition may name the implicit `full`
+    text = EMERITUS.replace(
+        'id = "ethics"\n', 'id = "ethics"\napplies = { license_types = ["full"] }\n'
+    )
+    assert cli("rules", "check", str(_write(tmp_path, text))).exit_code == 0
+
+
+def test_a_declared_full_keeps_its_own_wording_and_amounts(tmp_path: Path) -> None:
+    text = (
+        EMERITUS
+        + '\n[[license_type]]\nid = "full"\nlabel = "Active license"\nrequired = { total = "80" }\n'
+    )
+    rules = _parsed(text)
+    assert list(rules.license_types) == ["emeritus", "full"]
+    assert rules.license_types["full"].label == "Active license"
+    assert rules.license_types["full"].required == {"total": 8000}

@@ -902,7 +902,8 @@ def _parse(
                 p.add(f"license_type {lt.id!r}", "is defined twice")
             types[lt.id] = lt
         if "full" not in types:
-            p.add("license_type", "must include the type 'full'")
+            # `full` is always there (docs/rules-schema.md): the file's own amounts, no exemptions
+            types = {"full": FULL, **types}
     requirements: list[Requirement] = []
     raw_reqs = top.tables("requirement")
     if not top.has("requirement"):
