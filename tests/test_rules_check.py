@@ -221,3 +221,46 @@ def test_a_declared_full_keeps_its_own_wording_and_amounts(tmp_path: Path) -> No
     assert list(rules.license_types) == ["emeritus", "full"]
     assert rules.license_types["full"].label == "Active license"
     assert rules.license_types["full"].required == {"total": 8000}
+
+
+def test_a_topic_cap_on_a_requirement_that_counts_all_says_to_cap_a_kind(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """D2: the engine applies [[requirement.cap]] only to topic requirements; on the total the
+    checker says so once, and points to the kind's caps."""
+    text = (
+        MINIMAL
+        + '\n[[requirement.cap]]\ntopic = "ethics"\nmax = "10"\nlabel = "Ethics at most 10"\n'
+    )
+    assert _problems(tmp_path, cli, text) == [
+        "requirement 'total'.cap: a requirement that counts every entry takes no topic cap; "
+        "limit a kind instead ([[kind]] cycle_cap or year_cap)"
+    ]
+
+
+def test_a_cap_topic_outside_the_requirement_lists_its_topics(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    text = (
+        MINIMAL
+        + '\n[[requirement]]\nid = "ethics"\nrequired = "2"\n'
+        + '\n[[requirement.cap]]\ntopic = "end-of-life"\nmax = "1"\n'
+    )
+    assert _problems(tmp_path, cli, text) == [
+        "requirement 'ethics'.cap #1.topic: 'end-of-life' is not one of the requirement's "
+        "topics; accepted: ethics"
+    ]
+
+
+def test_requirement_caps_on_a_requirement_that_counts_all_is_refused(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The engine applies a kind's requirement_caps to topic requirements only: naming the
+    total there was silently ignored."""
+    text = MINIMAL + (
+        '\n[[kind]]\nid = "teaching"\nlabel = "Teaching"\nrequirement_caps = { total = "10" }\n'
+    )
+    assert _problems(tmp_path, cli, text) == [
+        "kind 'teaching'.requirement_caps.total: 'total' counts every entry, so it takes no "
+        "requirement cap; use cycle_cap or year_cap to limit the kind"
+    ]

@@ -652,8 +652,20 @@ def _requirement(
     for j, c in enumerate(t.tables("cap")):
         ct = _Table(p, f"{where}.cap #{j + 1}", c, _CAP)
         topic = ct.text("topic")
-        if topic and topic not in req_topics:
-            p.add(ct.key("topic"), f"{topic!r} is not one of the requirement's topics")
+        if counts_all:
+            # the engine caps topics within topic requirements only (docs/rules-schema.md)
+            if j == 0:
+                p.add(
+                    t.key("cap"),
+                    "a requirement that counts every entry takes no topic cap; "
+                    "limit a kind instead ([[kind]] cycle_cap or year_cap)",
+                )
+        elif topic and topic not in req_topics:
+            p.add(
+                ct.key("topic"),
+                f"{topic!r} is not one of the requirement's topics; "
+                f"accepted: {', '.join(req_topics)}",
+            )
         ct.choice("per", ("cycle",), "cycle")
         limit = ct.credits("max")
         if not ct.has("max"):
@@ -706,7 +718,12 @@ def _requirement(
 
 
 def _kind(
-    p: _Problems, i: int, raw: dict[str, Any], topics: dict[str, str], rids: set[str]
+    p: _Problems,
+    i: int,
+    raw: dict[str, Any],
+    topics: dict[str, str],
+    rids: set[str],
+    counting_all: set[str],
 ) -> Kind:
     kid = raw.get("id")
     where = f"kind {kid!r}" if isinstance(kid, str) else f"kind #{i + 1}"
@@ -723,6 +740,13 @@ def _kind(
         if rid not in rids:
             p.add(
                 t.key("requirement_caps") + f".{rid}", f"{rid!r} names no requirement of this file"
+            )
+        elif rid in counting_all:
+            # the engine applies requirement_caps to topic requirements only
+            p.add(
+                t.key("requirement_caps") + f".{rid}",
+                f"{rid!r} counts every entry, so it takes no requirement cap; "
+                "use cycle_cap or year_cap to limit the kind",
             )
         amount = _credits(p, t.key("requirement_caps") + f".{rid}", v)
         if amount is not None:
@@ -922,8 +946,9 @@ def _parse(
             if rid not in seen:
                 p.add(f"license_type {lt.id!r}", f"names no requirement {rid!r} of this file")
     kinds: dict[str, Kind] = {}
+    counting_all = {r.id for r in requirements if r.counts_all}
     for i, raw in enumerate(top.tables("kind")):
-        k = _kind(p, i, raw, topics, seen)
+        k = _kind(p, i, raw, topics, seen, counting_all)
         if k.id in kinds:
             p.add(f"kind {k.id!r}", "is defined twice")
         kinds[k.id] = k
