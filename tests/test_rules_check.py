@@ -264,3 +264,84 @@ def test_requirement_caps_on_a_requirement_that_counts_all_is_refused(
         "kind 'teaching'.requirement_caps.total: 'total' counts every entry, so it takes no "
         "requirement cap; use cycle_cap or year_cap to limit the kind"
     ]
+
+
+def test_sources_given_as_one_string_is_an_error_not_dropped(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """D7: `sources = "..."` was accepted and then dropped (`requirements --json`: [])."""
+    text = MINIMAL.replace('name = "', 'sources = "25 Pa. Code 16"\nadvice = "Keep it"\nname = "')
+    assert _problems(tmp_path, cli, text) == [
+        'sources: must be a list of strings, written ["first", "second"]',
+        'advice: must be a list of strings, written ["first", "second"]',
+    ]
+
+
+@pytest.mark.parametrize("anchor", ["registration", "cycle-start"])
+def test_a_ledger_anchor_in_a_board_file_is_refused(
+    cli: Callable[..., Any], tmp_path: Path, anchor: str
+) -> None:
+    """D7: the doc gives `registration` and `cycle-start` to ledgers only."""
+    text = MINIMAL + f'\n[renewal]\nanchor = "{anchor}"\n'
+    assert _problems(tmp_path, cli, text) == [
+        f"renewal.anchor: '{anchor}' is for a ledger's file; a board's file uses one of "
+        "birthday, birth-month-end, fixed, assigned, issue-month-end, issue-anniversary"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "where"),
+    [
+        ("source", "requirement 'total'.source"),
+        ("text", "requirement 'total'.text"),
+        ("note", "requirement 'total'.note"),
+        ("label", "requirement 'total'.label"),
+    ],
+)
+def test_an_empty_text_is_refused(
+    cli: Callable[..., Any], tmp_path: Path, key: str, where: str
+) -> None:
+    """D7: `source = ""` was accepted; a text key, when given, says something."""
+    text = MINIMAL + f'{key} = "  "\n'
+    assert _problems(tmp_path, cli, text) == [
+        f"{where}: must not be empty; leave the key out when there is nothing to say"
+    ]
+
+
+def test_an_empty_string_in_sources_is_refused(cli: Callable[..., Any], tmp_path: Path) -> None:
+    text = MINIMAL.replace('name = "', 'sources = ["25 Pa. Code 16", ""]\nname = "')
+    assert _problems(tmp_path, cli, text) == [
+        "sources: must not hold an empty string; leave it out when there is nothing to say"
+    ]
+
+
+def test_a_category_minimum_above_the_total_names_both(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """D7: a Category minimum is part of the total (docs: 'a Category 1 minimum inside it')."""
+    text = (
+        MINIMAL.replace('"100"', '"60"') + '\n[[requirement]]\nid = "category-1"\nrequired = "70"\n'
+    )
+    assert _problems(tmp_path, cli, text) == [
+        "requirement 'category-1'.required: 70 is more than requirement 'total'.required (60); "
+        "a Category minimum is part of the total, so it must be at most 60"
+    ]
+
+
+def test_a_category_minimum_above_a_license_types_total_names_both(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    text = (
+        MINIMAL.replace('"100"', '"60"')
+        + '\n[[requirement]]\nid = "category-1"\nrequired = "30"\n'
+        + '\n[[license_type]]\nid = "emeritus"\nrequired = { total = "15" }\n'
+    )
+    assert _problems(tmp_path, cli, text) == [
+        "license_type 'emeritus'.required.total: 15 is less than requirement "
+        "'category-1'.required (30), a Category minimum that is part of the total; raise it, or "
+        "exempt the license type from category-1 or give it its own amount"
+    ]
+    ok = text.replace(
+        'required = { total = "15" }', 'required = { total = "15" }\nexempt = ["category-1"]'
+    )
+    assert cli("rules", "check", str(_write(tmp_path, ok))).exit_code == 0

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from cmelog.domain.credits import short_credits
 from cmelog.domain.dates import minus_months
 from cmelog.errors import CmelogError, ExitStatus
 
@@ -33,6 +34,7 @@ ANCHORS = (
     "registration",
     "cycle-start",
 )
+LEDGER_ANCHORS = ("registration", "cycle-start")  # a ledger's clock: not a board's
 YEARS = ("printed", "even", "odd", "birth-year-parity")
 FIRST_RENEWAL = ("next", "three-month-rule", "full-cycle")
 DEFAULT_FIRST_RENEWAL = {
@@ -333,8 +335,13 @@ class _Table:
         value = self.get(key, str, _MISSING if default is None else default)
         if value is None:
             return ""
-        if default is None and not value.strip():
-            self.p.add(self.key(key), "must not be empty")
+        if key in self.data and not value.strip():
+            self.p.add(
+                self.key(key),
+                "must not be empty"
+                if default is None
+                else "must not be empty; leave the key out when there is nothing to say",
+            )
         return str(value)
 
     def whole(self, key: str, default: int | None = None, *, minimum: int = 1) -> int | None:
@@ -380,8 +387,14 @@ class _Table:
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.p.add(self.key(key), "must be a list of strings")
+            self.p.add(self.key(key), 'must be a list of strings, written ["first", "second"]')
             return ()
+        if not all(v.strip() for v in value):
+            self.p.add(
+                self.key(key),
+                "must not hold an empty string; leave it out when there is nothing to say",
+            )
+            return tuple(v for v in value if v.strip())
         return tuple(value)
 
     def tables(self, key: str) -> list[dict[str, Any]]:
@@ -818,6 +831,12 @@ def _renewal(p: _Problems, raw: Any, ledger: str | None) -> RenewalRules:
         ledger or "", "birthday"
     )
     anchor = t.choice("anchor", ANCHORS, default_anchor)
+    if ledger is None and anchor in LEDGER_ANCHORS:
+        p.add(
+            t.key("anchor"),
+            f"{anchor!r} is for a ledger's file; a board's file uses one of "
+            + ", ".join(a for a in ANCHORS if a not in LEDGER_ANCHORS),
+        )
     month = t.whole("month") if t.has("month") else None
     day = t.whole("day") if t.has("day") else None
     if anchor == "fixed":
@@ -955,14 +974,16 @@ def _parse(
     if "activity" not in kinds:
         kinds["activity"] = Kind(id="activity", label="CME activity", source="")
     renewal = _renewal(p, top.data.get("renewal", {}), ledger)
+    sources, advice = top.strings("sources"), top.strings("advice")
+    _minimums_within_total(p, requirements, types)
     if p.items:
         return None, p.items
     return (
         Rules(
             board=board,
             name=name,
-            sources=top.strings("sources"),
-            advice=top.strings("advice"),
+            sources=sources,
+            advice=advice,
             renewal=renewal,
             topics=topics,
             formats=formats,
@@ -975,6 +996,52 @@ def _parse(
         ),
         [],
     )
+
+
+def _minimums_within_total(
+    p: _Problems, requirements: list[Requirement], types: dict[str, LicenseType]
+) -> None:
+    """A Category minimum (`category-1`: counts every entry of one category) is part of the
+    total (docs/rules-schema.md), so it cannot exceed it, for any license type."""
+    total = next((r for r in requirements if r.id == "total"), None)
+    if total is None or not total.counts_all or total.category is not None:
+        return
+    if total.required is None or total.clock != "cycle":
+        return
+    for m in requirements:
+        if not (m.counts_all and m.category is not None and m.clock == "cycle"):
+            continue
+        if m.required is None:
+            continue
+        if m.required > total.required:
+            p.add(
+                f"requirement {m.id!r}.required",
+                f"{short_credits(m.required)} is more than requirement 'total'.required "
+                f"({short_credits(total.required)}); a Category minimum is part of the total, "
+                f"so it must be at most {short_credits(total.required)}",
+            )
+            continue
+        for lt in types.values():
+            if lt.exempt_all or m.id in lt.exempt or "total" in lt.exempt:
+                continue
+            t_amount = lt.required.get("total", total.required)
+            m_amount = lt.required.get(m.id, m.required)
+            if m_amount <= t_amount:
+                continue
+            if m.id in lt.required:
+                p.add(
+                    f"license_type {lt.id!r}.required.{m.id}",
+                    f"{short_credits(m_amount)} is more than the type's total "
+                    f"({short_credits(t_amount)}); a Category minimum is part of the total, "
+                    f"so it must be at most {short_credits(t_amount)}",
+                )
+            else:
+                p.add(
+                    f"license_type {lt.id!r}.required.total",
+                    f"{short_credits(t_amount)} is less than requirement {m.id!r}.required "
+                    f"({short_credits(m_amount)}), a Category minimum that is part of the total; "
+                    f"raise it, or exempt the license type from {m.id} or give it its own amount",
+                )
 
 
 def check_rules(
