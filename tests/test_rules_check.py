@@ -345,3 +345,103 @@ def test_a_category_minimum_above_a_license_types_total_names_both(
         'required = { total = "15" }', 'required = { total = "15" }\nexempt = ["category-1"]'
     )
     assert cli("rules", "check", str(_write(tmp_path, ok))).exit_code == 0
+
+
+ONE_PROBLEM = {
+    "every = 0": (
+        MINIMAL + '\n[[requirement]]\nid = "ethics"\nrequired = "1"\n'
+        'clock = "every-n-renewals"\nevery = 0\n',
+        "requirement 'ethics'.every: must be a whole number of at least 1",
+    ),
+    "no every": (
+        MINIMAL + '\n[[requirement]]\nid = "ethics"\nrequired = "1"\nclock = "every-n-renewals"\n',
+        "requirement 'ethics'.every: is required with clock = 'every-n-renewals'",
+    ),
+    "lookback_years = 0": (
+        MINIMAL + '\n[[requirement]]\nid = "ethics"\nrequired = "1"\n'
+        'clock = "lookback"\nlookback_years = 0\n',
+        "requirement 'ethics'.lookback_years: must be a whole number of at least 1",
+    ),
+    "no lookback": (
+        MINIMAL + '\n[[requirement]]\nid = "ethics"\nrequired = "1"\nclock = "lookback"\n',
+        "requirement 'ethics'.lookback_years: is required with clock = 'lookback' "
+        "(or give lookback_months instead)",
+    ),
+    "deadline with slashes": (
+        MINIMAL + '\n[[requirement]]\nid = "ethics"\nrequired = "1"\n'
+        'clock = "by-deadline"\ndeadline = "2025/01/01"\n',
+        "requirement 'ethics'.deadline: must be a date written YYYY-MM-DD",
+    ),
+    "deadline_renewal = 0": (
+        MINIMAL + '\n[[requirement]]\nid = "ethics"\nrequired = "1"\n'
+        'clock = "by-deadline"\ndeadline_renewal = 0\n',
+        "requirement 'ethics'.deadline_renewal: must be a whole number of at least 1",
+    ),
+    "no deadline": (
+        MINIMAL + '\n[[requirement]]\nid = "ethics"\nrequired = "1"\nclock = "by-deadline"\n',
+        "requirement 'ethics'.deadline: is required with clock = 'by-deadline' "
+        "(or give deadline_renewal or deadline_years_after_issue instead)",
+    ),
+    "fixed without month": (
+        MINIMAL + '\n[renewal]\nanchor = "fixed"\nday = 31\n',
+        "renewal.month: is required with anchor = 'fixed'",
+    ),
+    "fixed without day": (
+        MINIMAL + '\n[renewal]\nanchor = "fixed"\nmonth = 12\n',
+        "renewal.day: is required with anchor = 'fixed'",
+    ),
+    "month 13": (
+        MINIMAL + '\n[renewal]\nanchor = "fixed"\nmonth = 13\nday = 31\n',
+        "renewal.month: must be a month from 1 to 12",
+    ),
+    "day 32": (
+        MINIMAL + '\n[renewal]\nanchor = "fixed"\nmonth = 12\nday = 32\n',
+        "renewal.day: must be a day from 1 to 31",
+    ),
+    "month 0": (
+        MINIMAL + '\n[renewal]\nanchor = "fixed"\nmonth = 0\nday = 31\n',
+        "renewal.month: must be a whole number of at least 1",
+    ),
+    "satisfies_within without satisfies": (
+        MINIMAL + '\n[[kind]]\nid = "residency"\nlabel = "Residency"\nsatisfies_within_days = 3\n',
+        "kind 'residency'.satisfies: is required with satisfies_within_days or "
+        "satisfies_within_months",
+    ),
+    "exempt unknown": (
+        EMERITUS.replace('exempt = ["ethics"]', 'exempt = ["ethics", "suicide"]'),
+        "license_type 'emeritus'.exempt: 'suicide' names no requirement of this file; "
+        "accepted: total, ethics",
+    ),
+    "required unknown": (
+        EMERITUS.replace("total = ", "totl = "),
+        "license_type 'emeritus'.required.totl: 'totl' names no requirement of this file; "
+        "accepted: total, ethics",
+    ),
+    "applies unknown license type": (
+        EMERITUS.replace(
+            'id = "ethics"\n', 'id = "ethics"\napplies = { license_types = ["emeritis"] }\n'
+        ),
+        "requirement 'ethics'.applies.license_types: 'emeritis' is not a license type of this "
+        "file; accepted: full, emeritus",
+    ),
+    "requirement_caps unknown": (
+        MINIMAL
+        + '\n[[kind]]\nid = "poster"\nlabel = "Poster"\nrequirement_caps = { ethic = "1" }\n',
+        "kind 'poster'.requirement_caps.ethic: 'ethic' names no requirement of this file; "
+        "accepted: total",
+    ),
+    "satisfies unknown": (
+        MINIMAL + '\n[[kind]]\nid = "poster"\nlabel = "Poster"\nsatisfies = "totl"\n',
+        "kind 'poster'.satisfies: 'totl' names no requirement of this file; accepted: total",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(ONE_PROBLEM))
+def test_each_problem_is_said_once_clearly(
+    cli: Callable[..., Any], tmp_path: Path, case: str
+) -> None:
+    """The tester's garbled or doubled messages: one line per problem, naming its key, saying
+    what is accepted."""
+    text, line = ONE_PROBLEM[case]
+    assert _problems(tmp_path, cli, text) == [line]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -517,7 +518,7 @@ _LICENSE_TYPE = ("id", "label", "required", "exempt", "source", "date", "note")
 _CALENDAR = ("renewal", "application", "waiver")
 
 
-def _condition(p: _Problems, where: str, value: Any, types: set[str]) -> Condition:
+def _condition(p: _Problems, where: str, value: Any, types: Collection[str]) -> Condition:
     if isinstance(value, str):
         if value not in FLAGS:
             p.add(where, f"{value!r} is not one of {', '.join(FLAGS)}, nor a table")
@@ -538,7 +539,10 @@ def _condition(p: _Problems, where: str, value: Any, types: set[str]) -> Conditi
     lt = t.strings("license_types")
     for x in lt:
         if x not in types:
-            p.add(t.key("license_types"), f"{x!r} is not a license type of this file")
+            p.add(
+                t.key("license_types"),
+                f"{x!r} is not a license type of this file; accepted: {', '.join(types)}",
+            )
     if not t.data:
         p.add(where, "an empty table; give 'always' or at least one condition")
     return Condition(
@@ -550,6 +554,11 @@ def _condition(p: _Problems, where: str, value: Any, types: set[str]) -> Conditi
         issued_before=t.day("issued_before"),
         license_types=lt,
     )
+
+
+def _no_requirement(rid: str, rids: Iterable[str]) -> str:
+    """The problem of a requirement id that is not one of the file's, listing them."""
+    return f"{rid!r} names no requirement of this file; accepted: {', '.join(rids)}"
 
 
 def _topic_slugs(
@@ -566,7 +575,7 @@ def _requirement(
     i: int,
     raw: dict[str, Any],
     topics: dict[str, str],
-    types: set[str],
+    types: Collection[str],
     vocabulary: dict[str, str],
 ) -> Requirement | None:
     rid = raw.get("id")
@@ -603,7 +612,8 @@ def _requirement(
         category = 1
     clock = t.choice("clock", CLOCKS, "cycle")
     every = t.whole("every") if t.has("every") else None
-    if clock == "every-n-renewals" and every is None:
+    # a key given with a bad value has its own problem: "is required" only when it is absent
+    if clock == "every-n-renewals" and not t.has("every"):
         p.add(t.key("every"), "is required with clock = 'every-n-renewals'")
     lookback = None
     if t.has("lookback_years"):
@@ -611,18 +621,22 @@ def _requirement(
         lookback = None if years is None else 12 * years
     if t.has("lookback_months"):
         lookback = t.whole("lookback_months")
-    if clock == "lookback" and lookback is None:
-        p.add(t.key("lookback_years"), "or lookback_months is required with clock = 'lookback'")
+    if clock == "lookback" and not (t.has("lookback_years") or t.has("lookback_months")):
+        p.add(
+            t.key("lookback_years"),
+            "is required with clock = 'lookback' (or give lookback_months instead)",
+        )
     deadline = t.day("deadline")
     deadline_renewal = t.whole("deadline_renewal") if t.has("deadline_renewal") else None
     deadline_years = (
         t.whole("deadline_years_after_issue") if t.has("deadline_years_after_issue") else None
     )
-    if clock == "by-deadline" and not (deadline or deadline_renewal or deadline_years):
+    deadline_keys = ("deadline", "deadline_renewal", "deadline_years_after_issue")
+    if clock == "by-deadline" and not any(t.has(k) for k in deadline_keys):
         p.add(
             t.key("deadline"),
-            "(or deadline_renewal, deadline_years_after_issue) is required with "
-            "clock = 'by-deadline'",
+            "is required with clock = 'by-deadline' "
+            "(or give deadline_renewal or deadline_years_after_issue instead)",
         )
     for key, needs in (
         ("every", ("every-n-renewals",)),
@@ -735,7 +749,7 @@ def _kind(
     i: int,
     raw: dict[str, Any],
     topics: dict[str, str],
-    rids: set[str],
+    rids: Collection[str],
     counting_all: set[str],
 ) -> Kind:
     kid = raw.get("id")
@@ -751,9 +765,7 @@ def _kind(
     rcaps: dict[str, int] = {}
     for rid, v in raw_caps.items():
         if rid not in rids:
-            p.add(
-                t.key("requirement_caps") + f".{rid}", f"{rid!r} names no requirement of this file"
-            )
+            p.add(t.key("requirement_caps") + f".{rid}", _no_requirement(rid, rids))
         elif rid in counting_all:
             # the engine applies requirement_caps to topic requirements only
             p.add(
@@ -766,11 +778,14 @@ def _kind(
             rcaps[rid] = amount
     satisfies = t.get("satisfies", str, None)
     if satisfies is not None and satisfies not in rids:
-        p.add(t.key("satisfies"), f"{satisfies!r} names no requirement of this file")
+        p.add(t.key("satisfies"), _no_requirement(satisfies, rids))
     within_days = t.whole("satisfies_within_days") if t.has("satisfies_within_days") else None
     within_months = t.whole("satisfies_within_months") if t.has("satisfies_within_months") else None
     if (within_days or within_months) and satisfies is None:
-        p.add(t.key("satisfies"), "is required with satisfies_within_days/_months")
+        p.add(
+            t.key("satisfies"),
+            "is required with satisfies_within_days or satisfies_within_months",
+        )
     implied = _topic_slugs(p, t.key("implied_topics"), t.strings("implied_topics"), topics)
     return Kind(
         id=kid,
@@ -840,15 +855,21 @@ def _renewal(p: _Problems, raw: Any, ledger: str | None) -> RenewalRules:
     month = t.whole("month") if t.has("month") else None
     day = t.whole("day") if t.has("day") else None
     if anchor == "fixed":
-        if month is None or day is None:
-            p.add("renewal.month", "and renewal.day are required with anchor = 'fixed'")
-        elif not 1 <= month <= 12 or not 1 <= day <= 31:
-            p.add("renewal.month", "must be 1-12 and renewal.day 1-31")
-        else:
+        for key in ("month", "day"):
+            if not t.has(key):
+                p.add(t.key(key), "is required with anchor = 'fixed'")
+        if month is not None and month > 12:
+            p.add(t.key("month"), "must be a month from 1 to 12")
+            month = None
+        if day is not None and day > 31:
+            p.add(t.key("day"), "must be a day from 1 to 31")
+            day = None
+        if month is not None and day is not None:
             try:
                 date(2000, month, day)
             except ValueError:
-                p.add("renewal.day", f"{day} is not a day of month {month}")
+                last = (date(2000 + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+                p.add(t.key("day"), f"{day} is not a day of month {month}; accepted: 1 to {last}")
     else:
         for key in ("month", "day"):
             if t.has(key):
@@ -951,19 +972,22 @@ def _parse(
     raw_reqs = top.tables("requirement")
     if not top.has("requirement"):
         p.add("requirement", "at least one [[requirement]] table is required")
-    seen: set[str] = set()
+    seen: dict[str, None] = {}  # the requirement ids, in file order
     for i, raw in enumerate(raw_reqs):
-        req = _requirement(p, i, raw, topics, set(types), vocabulary)
+        req = _requirement(p, i, raw, topics, tuple(types), vocabulary)
         if req is None:
             continue
         if req.id in seen:
             p.add(f"requirement {req.id!r}", "is defined twice")
-        seen.add(req.id)
+        seen[req.id] = None
         requirements.append(req)
     for lt in types.values():
-        for rid in (*lt.required, *lt.exempt):
+        for rid in lt.required:
             if rid not in seen:
-                p.add(f"license_type {lt.id!r}", f"names no requirement {rid!r} of this file")
+                p.add(f"license_type {lt.id!r}.required.{rid}", _no_requirement(rid, seen))
+        for rid in lt.exempt:
+            if rid not in seen:
+                p.add(f"license_type {lt.id!r}.exempt", _no_requirement(rid, seen))
     kinds: dict[str, Kind] = {}
     counting_all = {r.id for r in requirements if r.counts_all}
     for i, raw in enumerate(top.tables("kind")):
