@@ -409,3 +409,45 @@ def test_requirements_board_lists_a_user_file(cli: Callable[..., Any], tmp_path:
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["board"] == "PA" and [r["id"] for r in doc["requirements"]] == ["total"]
+
+
+# ------------------------------------------------------------------ a user's minimal file
+SPARSE = """\
+schema = 2
+board = "WA"
+name = "Washington Medical Commission"
+
+[renewal]
+anchor = "issue-anniversary"
+cycle_years = 4
+records_cycles = 1
+
+[[requirement]]
+id = "total"
+required = "200"
+"""
+
+
+def _sparse() -> Rules:
+    import tomllib
+
+    from cmelog.domain.rules import parse_rules
+    from cmelog.domain.topics import FORMATS
+
+    return parse_rules(tomllib.loads(SPARSE), "WA", VOCABULARY, FORMATS)
+
+
+def test_one_cycle_of_records_is_singular() -> None:
+    assert "records kept for 1 cycle." in renewal_words(_sparse())
+    assert "records kept for 2 cycles." in renewal_words(load_rules("MA"))
+
+
+def test_requirements_text_prints_no_empty_source(capsys: pytest.CaptureFixture[str]) -> None:
+    """The built-in `activity` kind, and a requirement or renewal without a source, print no
+    `Source:` line (or clause) at all."""
+    requirements_text(_sparse())
+    out = capsys.readouterr().out
+    assert "Source" not in out, out
+    assert "activity: CME activity" in out
+    ma = _text(load_rules("MA"), capsys)
+    assert ma.count("Source") >= len(load_rules("MA").requirements) + 1
