@@ -451,3 +451,17 @@ def test_requirements_text_prints_no_empty_source(capsys: pytest.CaptureFixture[
     assert "activity: CME activity" in out
     ma = _text(load_rules("MA"), capsys)
     assert ma.count("Source") >= len(load_rules("MA").requirements) + 1
+
+
+def test_a_user_file_may_be_named_in_either_case_and_the_docs_agree(tmp_path: Path) -> None:
+    """D9: README and docs/rules-schema.md both recommend lower case and accept either."""
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / "WA.toml").write_text(SPARSE, "utf-8")
+    assert load_rules("WA", rules_dir).origin == str(rules_dir / "WA.toml")
+    assert "WA" in available_boards(rules_dir)
+    root = Path(__file__).parents[1]
+    for doc in ("README.md", "docs/rules-schema.md"):
+        text = " ".join((root / doc).read_text("utf-8").split())
+        assert "in lower case (`pa.toml` for board" in text, doc
+        assert "`PA.toml` is accepted too" in text, doc
