@@ -437,6 +437,12 @@ ONE_PROBLEM = {
 }
 
 
+ONE_PROBLEM["source a number"] = (
+    MINIMAL + "source = 42\n",
+    "requirement 'total'.source: must be a string",
+)
+
+
 @pytest.mark.parametrize("case", list(ONE_PROBLEM))
 def test_each_problem_is_said_once_clearly(
     cli: Callable[..., Any], tmp_path: Path, case: str

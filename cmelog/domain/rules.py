@@ -336,7 +336,7 @@ class _Table:
         value = self.get(key, str, _MISSING if default is None else default)
         if value is None:
             return ""
-        if key in self.data and not value.strip():
+        if isinstance(self.data.get(key), str) and not value.strip():
             self.p.add(
                 self.key(key),
                 "must not be empty"
