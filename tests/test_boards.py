@@ -409,3 +409,142 @@ def test_requirements_board_lists_a_user_file(cli: Callable[..., Any], tmp_path:
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["board"] == "PA" and [r["id"] for r in doc["requirements"]] == ["total"]
+
+
+# ------------------------------------------------------------------ a user's minimal file
+SPARSE = """\
+schema = 2
+board = "WA"
+name = "Washington Medical Commission"
+
+[renewal]
+anchor = "issue-anniversary"
+cycle_years = 4
+records_cycles = 1
+
+[[requirement]]
+id = "total"
+required = "200"
+"""
+
+
+def _sparse() -> Rules:
+    import tomllib
+
+    from cmelog.domain.rules import parse_rules
+    from cmelog.domain.topics import FORMATS
+
+    return parse_rules(tomllib.loads(SPARSE), "WA", VOCABULARY, FORMATS)
+
+
+def test_one_cycle_of_records_is_singular() -> None:
+    assert "records kept for 1 cycle." in renewal_words(_sparse())
+    assert "records kept for 2 cycles." in renewal_words(load_rules("MA"))
+
+
+def test_requirements_text_prints_no_empty_source(capsys: pytest.CaptureFixture[str]) -> None:
+    """The built-in `activity` kind, and a requirement or renewal without a source, print no
+    `Source:` line (or clause) at all."""
+    requirements_text(_sparse())
+    out = capsys.readouterr().out
+    assert "Source" not in out, out
+    assert "activity: CME activity" in out
+    ma = _text(load_rules("MA"), capsys)
+    assert ma.count("Source") >= len(load_rules("MA").requirements) + 1
+
+
+def test_a_user_file_may_be_named_in_either_case_and_the_docs_agree(tmp_path: Path) -> None:
+    """D9: README and docs/rules-schema.md both recommend lower case and accept either."""
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / "WA.toml").write_text(SPARSE, "utf-8")
+    assert load_rules("WA", rules_dir).origin == str(rules_dir / "WA.toml")
+    assert "WA" in available_boards(rules_dir)
+    (rules_dir / "wa.toml").write_text(SPARSE.replace('"200"', '"100"'), "utf-8")
+    assert load_rules("WA", rules_dir).origin == str(rules_dir / "wa.toml")  # lower case wins
+    root = Path(__file__).parents[1]
+    for doc in ("README.md", "docs/rules-schema.md"):
+        text = " ".join((root / doc).read_text("utf-8").split())
+        assert "in lower case (`pa.toml` for board" in text, doc
+        assert "`PA.toml` is accepted too" in text, doc
+
+
+def _flat(doc: str) -> str:
+    return " ".join((Path(__file__).parents[1] / doc).read_text("utf-8").split())
+
+
+OR = """\
+schema = 2
+board = "OR"
+name = "Oregon Medical Board"
+
+[renewal]
+anchor = "fixed"
+month = 12
+day = 31
+years = "odd"
+
+[[requirement]]
+id = "total"
+required = "60"
+
+[[kind]]
+id = "teaching"
+label = "Teaching a CME activity"
+credits_per_hour = 2
+
+[[kind]]
+id = "grand-rounds"
+label = "Grand rounds"
+category = 2
+"""
+
+
+def _logbook(cli: Callable[..., Any], db_path: Path, expires: str) -> list[str]:
+    db = ["--db", str(db_path)]
+    args = ("init", "--name", "J", "--birthday", "1975-06-15", "--license", "1")
+    result = cli(*db, *args, "--license-expires", "2026-06-15")
+    assert result.exit_code == 0, result.stderr
+    (db_path.parent / "rules").mkdir()
+    (db_path.parent / "rules" / "or.toml").write_text(OR, "utf-8")
+    result = cli(*db, "license", "add", "--board", "OR", "--number", "9", "--expires", expires)
+    assert result.exit_code == 0, result.stderr
+    return db
+
+
+def test_a_kind_of_several_boards_is_checked_against_the_first_that_defines_it(
+    cli: Callable[..., Any], db_path: Path
+) -> None:
+    """D8 (documented, not changed): the first license's board (MA) decides `teaching`; a
+    kind only the second board defines is taken from it."""
+    db = _logbook(cli, db_path, "2027-12-31")
+    entry = ("Lecture", "--date", "2025-03-01", "--hours", "1", "--provider", "P")
+    result = cli(*db, "add", *entry, "--kind", "teaching", "--category", "2")
+    assert result.exit_code == 2
+    assert "Teaching (presenting) is always Category 1" in result.stderr
+    result = cli(*db, "add", *entry, "--kind", "grand-rounds", "--json")
+    assert result.exit_code == 0, result.stderr
+    added = json.loads(result.stdout)
+    assert (added["kind"], added["category"]) == ("grand-rounds", 2)
+    doc = _flat("docs/rules-schema.md")
+    assert "`--kind` is looked up in the first license's board file, then in the files of" in doc
+    assert "`add --kind teaching --category 2` is refused" in doc
+
+
+def test_a_printed_date_of_the_other_parity_wins_over_years(
+    cli: Callable[..., Any], db_path: Path
+) -> None:
+    """D10 (documented, not changed): `years = "odd"`, a license printed to expire in an even
+    year: the printed date is the renewal, the series follows it."""
+    db = _logbook(cli, db_path, "2026-12-31")
+    result = cli(*db, "status", "--json", "--license", "OR", "--as-of", "2026-12-01")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert (doc["renewal_date"], doc["renewal_date_source"]) == ("2026-12-31", "license")
+    assert doc["cycle"] == {"start": "2025-01-01", "end": "2026-12-31"}
+    result = cli(*db, "status", "--json", "--license", "OR", "--as-of", "2027-01-15")
+    assert json.loads(result.stdout)["renewal_date"] == "2028-12-31"
+    assert (
+        'with `years = "odd"` and a license printed to expire 2026-12-31: renewal 2026-12-31, '
+        "cycle 2025-01-01 to 2026-12-31, next renewal 2028-12-31"
+    ) in _flat("docs/rules-schema.md")

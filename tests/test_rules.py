@@ -474,3 +474,38 @@ def test_a_malformed_packaged_rules_file_is_one_clear_sentence(
     assert result.stderr.startswith("cmelog: The rules file for board MA is malformed:")
     assert "credits_per_hour" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------ counts_toward = "total"
+def test_a_total_only_kind_counts_toward_every_requirement_that_counts_all_and_no_topic() -> None:
+    """D4: `counts_toward = "total"` counts toward the requirements that count every entry (the
+    total and a Category minimum such as Texas's formal credits), never a topic requirement;
+    docs/rules-schema.md says exactly that."""
+    from cmelog.domain.engine import evaluate
+    from cmelog.domain.model import CycleWindow, Entry, Profile
+
+    tx = load_rules("TX")
+    evaluator = tx.kinds["board-evaluator"]
+    assert evaluator.counts_toward == "total" and evaluator.category == 1
+    entry = Entry(
+        id=1,
+        title="Competency evaluation",
+        date=date(2025, 3, 1),
+        end_date=None,
+        credits=300,
+        category=1,
+        kind="board-evaluator",
+        topics=("ethics",),
+        provider="Texas Medical Board",
+    )
+    profile = Profile("Jane Roe, MD", date(1975, 6, 15), "T1", license_expires=date(2026, 6, 15))
+    window = CycleWindow(date(2024, 6, 16), date(2026, 6, 15))
+    ev = evaluate(tx, profile, window, [entry])
+    earned = {r.id: r.earned for r in ev.requirements}
+    assert (earned["total"], earned["category-1"], earned["ethics"]) == (300, 300, 0)
+    doc = (Path(__file__).parents[1] / "docs" / "rules-schema.md").read_text("utf-8")
+    flat = " ".join(doc.split())
+    assert (
+        "`total`: the requirements that count every entry (`total`, and a Category minimum such "
+        "as `category-1` when the entry is of its category), and no topic requirement"
+    ) in flat

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from cmelog.domain.credits import short_credits
 from cmelog.domain.dates import minus_months
 from cmelog.errors import CmelogError, ExitStatus
 
@@ -33,6 +35,7 @@ ANCHORS = (
     "registration",
     "cycle-start",
 )
+LEDGER_ANCHORS = ("registration", "cycle-start")  # a ledger's clock: not a board's
 YEARS = ("printed", "even", "odd", "birth-year-parity")
 FIRST_RENEWAL = ("next", "three-month-rule", "full-cycle")
 DEFAULT_FIRST_RENEWAL = {
@@ -333,8 +336,13 @@ class _Table:
         value = self.get(key, str, _MISSING if default is None else default)
         if value is None:
             return ""
-        if default is None and not value.strip():
-            self.p.add(self.key(key), "must not be empty")
+        if isinstance(self.data.get(key), str) and not value.strip():
+            self.p.add(
+                self.key(key),
+                "must not be empty"
+                if default is None
+                else "must not be empty; leave the key out when there is nothing to say",
+            )
         return str(value)
 
     def whole(self, key: str, default: int | None = None, *, minimum: int = 1) -> int | None:
@@ -380,8 +388,14 @@ class _Table:
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.p.add(self.key(key), "must be a list of strings")
+            self.p.add(self.key(key), 'must be a list of strings, written ["first", "second"]')
             return ()
+        if not all(v.strip() for v in value):
+            self.p.add(
+                self.key(key),
+                "must not hold an empty string; leave it out when there is nothing to say",
+            )
+            return tuple(v for v in value if v.strip())
         return tuple(value)
 
     def tables(self, key: str) -> list[dict[str, Any]]:
@@ -504,7 +518,7 @@ _LICENSE_TYPE = ("id", "label", "required", "exempt", "source", "date", "note")
 _CALENDAR = ("renewal", "application", "waiver")
 
 
-def _condition(p: _Problems, where: str, value: Any, types: set[str]) -> Condition:
+def _condition(p: _Problems, where: str, value: Any, types: Collection[str]) -> Condition:
     if isinstance(value, str):
         if value not in FLAGS:
             p.add(where, f"{value!r} is not one of {', '.join(FLAGS)}, nor a table")
@@ -525,7 +539,10 @@ def _condition(p: _Problems, where: str, value: Any, types: set[str]) -> Conditi
     lt = t.strings("license_types")
     for x in lt:
         if x not in types:
-            p.add(t.key("license_types"), f"{x!r} is not a license type of this file")
+            p.add(
+                t.key("license_types"),
+                f"{x!r} is not a license type of this file; accepted: {', '.join(types)}",
+            )
     if not t.data:
         p.add(where, "an empty table; give 'always' or at least one condition")
     return Condition(
@@ -537,6 +554,11 @@ def _condition(p: _Problems, where: str, value: Any, types: set[str]) -> Conditi
         issued_before=t.day("issued_before"),
         license_types=lt,
     )
+
+
+def _no_requirement(rid: str, rids: Iterable[str]) -> str:
+    """The problem of a requirement id that is not one of the file's, listing them."""
+    return f"{rid!r} names no requirement of this file; accepted: {', '.join(rids)}"
 
 
 def _topic_slugs(
@@ -553,7 +575,7 @@ def _requirement(
     i: int,
     raw: dict[str, Any],
     topics: dict[str, str],
-    types: set[str],
+    types: Collection[str],
     vocabulary: dict[str, str],
 ) -> Requirement | None:
     rid = raw.get("id")
@@ -590,7 +612,8 @@ def _requirement(
         category = 1
     clock = t.choice("clock", CLOCKS, "cycle")
     every = t.whole("every") if t.has("every") else None
-    if clock == "every-n-renewals" and every is None:
+    # a key given with a bad value has its own problem: "is required" only when it is absent
+    if clock == "every-n-renewals" and not t.has("every"):
         p.add(t.key("every"), "is required with clock = 'every-n-renewals'")
     lookback = None
     if t.has("lookback_years"):
@@ -598,18 +621,22 @@ def _requirement(
         lookback = None if years is None else 12 * years
     if t.has("lookback_months"):
         lookback = t.whole("lookback_months")
-    if clock == "lookback" and lookback is None:
-        p.add(t.key("lookback_years"), "or lookback_months is required with clock = 'lookback'")
+    if clock == "lookback" and not (t.has("lookback_years") or t.has("lookback_months")):
+        p.add(
+            t.key("lookback_years"),
+            "is required with clock = 'lookback' (or give lookback_months instead)",
+        )
     deadline = t.day("deadline")
     deadline_renewal = t.whole("deadline_renewal") if t.has("deadline_renewal") else None
     deadline_years = (
         t.whole("deadline_years_after_issue") if t.has("deadline_years_after_issue") else None
     )
-    if clock == "by-deadline" and not (deadline or deadline_renewal or deadline_years):
+    deadline_keys = ("deadline", "deadline_renewal", "deadline_years_after_issue")
+    if clock == "by-deadline" and not any(t.has(k) for k in deadline_keys):
         p.add(
             t.key("deadline"),
-            "(or deadline_renewal, deadline_years_after_issue) is required with "
-            "clock = 'by-deadline'",
+            "is required with clock = 'by-deadline' "
+            "(or give deadline_renewal or deadline_years_after_issue instead)",
         )
     for key, needs in (
         ("every", ("every-n-renewals",)),
@@ -652,8 +679,20 @@ def _requirement(
     for j, c in enumerate(t.tables("cap")):
         ct = _Table(p, f"{where}.cap #{j + 1}", c, _CAP)
         topic = ct.text("topic")
-        if topic and topic not in req_topics:
-            p.add(ct.key("topic"), f"{topic!r} is not one of the requirement's topics")
+        if counts_all:
+            # the engine caps topics within topic requirements only (docs/rules-schema.md)
+            if j == 0:
+                p.add(
+                    t.key("cap"),
+                    "a requirement that counts every entry takes no topic cap; "
+                    "limit a kind instead ([[kind]] cycle_cap or year_cap)",
+                )
+        elif topic and topic not in req_topics:
+            p.add(
+                ct.key("topic"),
+                f"{topic!r} is not one of the requirement's topics; "
+                f"accepted: {', '.join(req_topics)}",
+            )
         ct.choice("per", ("cycle",), "cycle")
         limit = ct.credits("max")
         if not ct.has("max"):
@@ -706,7 +745,12 @@ def _requirement(
 
 
 def _kind(
-    p: _Problems, i: int, raw: dict[str, Any], topics: dict[str, str], rids: set[str]
+    p: _Problems,
+    i: int,
+    raw: dict[str, Any],
+    topics: dict[str, str],
+    rids: Collection[str],
+    counting_all: set[str],
 ) -> Kind:
     kid = raw.get("id")
     where = f"kind {kid!r}" if isinstance(kid, str) else f"kind #{i + 1}"
@@ -721,19 +765,27 @@ def _kind(
     rcaps: dict[str, int] = {}
     for rid, v in raw_caps.items():
         if rid not in rids:
+            p.add(t.key("requirement_caps") + f".{rid}", _no_requirement(rid, rids))
+        elif rid in counting_all:
+            # the engine applies requirement_caps to topic requirements only
             p.add(
-                t.key("requirement_caps") + f".{rid}", f"{rid!r} names no requirement of this file"
+                t.key("requirement_caps") + f".{rid}",
+                f"{rid!r} counts every entry, so it takes no requirement cap; "
+                "use cycle_cap or year_cap to limit the kind",
             )
         amount = _credits(p, t.key("requirement_caps") + f".{rid}", v)
         if amount is not None:
             rcaps[rid] = amount
     satisfies = t.get("satisfies", str, None)
     if satisfies is not None and satisfies not in rids:
-        p.add(t.key("satisfies"), f"{satisfies!r} names no requirement of this file")
+        p.add(t.key("satisfies"), _no_requirement(satisfies, rids))
     within_days = t.whole("satisfies_within_days") if t.has("satisfies_within_days") else None
     within_months = t.whole("satisfies_within_months") if t.has("satisfies_within_months") else None
     if (within_days or within_months) and satisfies is None:
-        p.add(t.key("satisfies"), "is required with satisfies_within_days/_months")
+        p.add(
+            t.key("satisfies"),
+            "is required with satisfies_within_days or satisfies_within_months",
+        )
     implied = _topic_slugs(p, t.key("implied_topics"), t.strings("implied_topics"), topics)
     return Kind(
         id=kid,
@@ -794,18 +846,30 @@ def _renewal(p: _Problems, raw: Any, ledger: str | None) -> RenewalRules:
         ledger or "", "birthday"
     )
     anchor = t.choice("anchor", ANCHORS, default_anchor)
+    if ledger is None and anchor in LEDGER_ANCHORS:
+        p.add(
+            t.key("anchor"),
+            f"{anchor!r} is for a ledger's file; a board's file uses one of "
+            + ", ".join(a for a in ANCHORS if a not in LEDGER_ANCHORS),
+        )
     month = t.whole("month") if t.has("month") else None
     day = t.whole("day") if t.has("day") else None
     if anchor == "fixed":
-        if month is None or day is None:
-            p.add("renewal.month", "and renewal.day are required with anchor = 'fixed'")
-        elif not 1 <= month <= 12 or not 1 <= day <= 31:
-            p.add("renewal.month", "must be 1-12 and renewal.day 1-31")
-        else:
+        for key in ("month", "day"):
+            if not t.has(key):
+                p.add(t.key(key), "is required with anchor = 'fixed'")
+        if month is not None and month > 12:
+            p.add(t.key("month"), "must be a month from 1 to 12")
+            month = None
+        if day is not None and day > 31:
+            p.add(t.key("day"), "must be a day from 1 to 31")
+            day = None
+        if month is not None and day is not None:
             try:
                 date(2000, month, day)
             except ValueError:
-                p.add("renewal.day", f"{day} is not a day of month {month}")
+                last = (date(2000 + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+                p.add(t.key("day"), f"{day} is not a day of month {month}; accepted: 1 to {last}")
     else:
         for key in ("month", "day"):
             if t.has(key):
@@ -902,41 +966,48 @@ def _parse(
                 p.add(f"license_type {lt.id!r}", "is defined twice")
             types[lt.id] = lt
         if "full" not in types:
-            p.add("license_type", "must include the type 'full'")
+            # `full` is always there (docs/rules-schema.md): the file's own amounts, no exemptions
+            types = {"full": FULL, **types}
     requirements: list[Requirement] = []
     raw_reqs = top.tables("requirement")
     if not top.has("requirement"):
         p.add("requirement", "at least one [[requirement]] table is required")
-    seen: set[str] = set()
+    seen: dict[str, None] = {}  # the requirement ids, in file order
     for i, raw in enumerate(raw_reqs):
-        req = _requirement(p, i, raw, topics, set(types), vocabulary)
+        req = _requirement(p, i, raw, topics, tuple(types), vocabulary)
         if req is None:
             continue
         if req.id in seen:
             p.add(f"requirement {req.id!r}", "is defined twice")
-        seen.add(req.id)
+        seen[req.id] = None
         requirements.append(req)
     for lt in types.values():
-        for rid in (*lt.required, *lt.exempt):
+        for rid in lt.required:
             if rid not in seen:
-                p.add(f"license_type {lt.id!r}", f"names no requirement {rid!r} of this file")
+                p.add(f"license_type {lt.id!r}.required.{rid}", _no_requirement(rid, seen))
+        for rid in lt.exempt:
+            if rid not in seen:
+                p.add(f"license_type {lt.id!r}.exempt", _no_requirement(rid, seen))
     kinds: dict[str, Kind] = {}
+    counting_all = {r.id for r in requirements if r.counts_all}
     for i, raw in enumerate(top.tables("kind")):
-        k = _kind(p, i, raw, topics, seen)
+        k = _kind(p, i, raw, topics, seen, counting_all)
         if k.id in kinds:
             p.add(f"kind {k.id!r}", "is defined twice")
         kinds[k.id] = k
     if "activity" not in kinds:
         kinds["activity"] = Kind(id="activity", label="CME activity", source="")
     renewal = _renewal(p, top.data.get("renewal", {}), ledger)
+    sources, advice = top.strings("sources"), top.strings("advice")
+    _minimums_within_total(p, requirements, types)
     if p.items:
         return None, p.items
     return (
         Rules(
             board=board,
             name=name,
-            sources=top.strings("sources"),
-            advice=top.strings("advice"),
+            sources=sources,
+            advice=advice,
             renewal=renewal,
             topics=topics,
             formats=formats,
@@ -949,6 +1020,52 @@ def _parse(
         ),
         [],
     )
+
+
+def _minimums_within_total(
+    p: _Problems, requirements: list[Requirement], types: dict[str, LicenseType]
+) -> None:
+    """A Category minimum (`category-1`: counts every entry of one category) is part of the
+    total (docs/rules-schema.md), so it cannot exceed it, for any license type."""
+    total = next((r for r in requirements if r.id == "total"), None)
+    if total is None or not total.counts_all or total.category is not None:
+        return
+    if total.required is None or total.clock != "cycle":
+        return
+    for m in requirements:
+        if not (m.counts_all and m.category is not None and m.clock == "cycle"):
+            continue
+        if m.required is None:
+            continue
+        if m.required > total.required:
+            p.add(
+                f"requirement {m.id!r}.required",
+                f"{short_credits(m.required)} is more than requirement 'total'.required "
+                f"({short_credits(total.required)}); a Category minimum is part of the total, "
+                f"so it must be at most {short_credits(total.required)}",
+            )
+            continue
+        for lt in types.values():
+            if lt.exempt_all or m.id in lt.exempt or "total" in lt.exempt:
+                continue
+            t_amount = lt.required.get("total", total.required)
+            m_amount = lt.required.get(m.id, m.required)
+            if m_amount <= t_amount:
+                continue
+            if m.id in lt.required:
+                p.add(
+                    f"license_type {lt.id!r}.required.{m.id}",
+                    f"{short_credits(m_amount)} is more than the type's total "
+                    f"({short_credits(t_amount)}); a Category minimum is part of the total, "
+                    f"so it must be at most {short_credits(t_amount)}",
+                )
+            else:
+                p.add(
+                    f"license_type {lt.id!r}.required.total",
+                    f"{short_credits(t_amount)} is less than requirement {m.id!r}.required "
+                    f"({short_credits(m_amount)}), a Category minimum that is part of the total; "
+                    f"raise it, or exempt the license type from {m.id} or give it its own amount",
+                )
 
 
 def check_rules(

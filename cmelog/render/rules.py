@@ -34,12 +34,16 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def _count(n: int, noun: str) -> str:
+    """1 -> "1 cycle", 2 -> "2 cycles" (the noun in the right number)."""
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
 def _span(months: int) -> str:
     """12 -> "1 year", 96 -> "8 years", 18 -> "18 months"."""
     if months % 12 == 0:
-        years = months // 12
-        return f"{years} year{'s' if years != 1 else ''}"
-    return f"{months} month{'s' if months != 1 else ''}"
+        return _count(months // 12, "year")
+    return _count(months, "month")
 
 
 def amount_phrase(rules: Rules, hundredths: int) -> str:
@@ -66,8 +70,7 @@ def clock_words(req: Requirement) -> str:
         if req.deadline_renewal is not None:
             due.append(f"the {_ordinal(req.deadline_renewal)} renewal")
         if req.deadline_years_after_issue is not None:
-            n = req.deadline_years_after_issue
-            due.append(f"{n} year{'s' if n != 1 else ''} after issue")
+            due.append(f"{_count(req.deadline_years_after_issue, 'year')} after issue")
         words = "once, due by " + " or ".join(due) + (", whichever first" if len(due) > 1 else "")
     else:
         words = "each cycle"
@@ -134,7 +137,7 @@ def renewal_words(rules: Rules) -> str:
     kind = "Cycle" if rules.ledger else "Renewal"
     parts = [f"{kind} {every} {when}"]
     if r.window_months is not None and r.window_months != 12 * r.cycle_years:
-        parts.append(f"CME window: the {r.window_months} months before each renewal date")
+        parts.append(f"CME window: the {_count(r.window_months, 'month')} before each renewal date")
     first = {
         "next": "the first renewal is the first renewal date after the issue date",
         "three-month-rule": (
@@ -151,13 +154,13 @@ def renewal_words(rules: Rules) -> str:
     if r.grace_days == 0:
         parts.append("no grace period after expiry")
     elif r.grace_days:
-        parts.append(f"{r.grace_days} days of grace after expiry")
-    parts.append(f"notice {r.application_mailing_days} days before")
+        parts.append(f"{_count(r.grace_days, 'day')} of grace after expiry")
+    parts.append(f"notice {_count(r.application_mailing_days, 'day')} before")
     if r.waiver_request_days is not None:
-        parts.append(f"waiver requests due {r.waiver_request_days} days before")
+        parts.append(f"waiver requests due {_count(r.waiver_request_days, 'day')} before")
     else:
         parts.append("no waiver deadline")
-    parts.append(f"records kept for {r.records_cycles} cycles")
+    parts.append(f"records kept for {_count(r.records_cycles, 'cycle')}")
     return "; ".join(parts) + "."
 
 
@@ -356,7 +359,8 @@ def requirements_text(rules: Rules) -> None:
     what = f"ledger {rules.ledger}" if rules.ledger else rules.board
     out.print(Text(f"{rules.name} ({what})", style="bold"))
     unit = " Amounts are MOC points." if rules.unit == "points" else ""
-    _indented(out, f"{renewal_words(rules)}{unit} Source: {rules.renewal.source}.", 0)
+    source = f" Source: {rules.renewal.source}." if rules.renewal.source else ""
+    _indented(out, f"{renewal_words(rules)}{unit}{source}", 0)
     if rules.renewal.note:
         _indented(out, f"Note: {rules.renewal.note}", 0)
     if len(rules.license_types) > 1:
@@ -394,21 +398,24 @@ def requirements_text(rules: Rules) -> None:
                 4,
             )
         for cap in req.caps:
-            _indented(out, f"Cap: {cap.label} ({cap.source})", 4)
+            label = cap.label or f"{cap.topic} counts at most {short_credits(cap.max)} per cycle"
+            _indented(out, f"Cap: {label}" + (f" ({cap.source})" if cap.source else ""), 4)
         if req.attestation:
             _indented(out, f"May be met by an attestation: cmelog attest {req.id} ...", 4)
         if req.note:
             _indented(out, f"Note: {req.note}", 4)
         dated = f" ({req.date.isoformat()})" if req.date else ""
         graded = f", grade {req.grade}" if req.grade else ""
-        _indented(out, f"Source{dated}{graded}: {req.source}", 4)
+        if req.source:  # none for a user's rule that names none: no empty line
+            _indented(out, f"Source{dated}{graded}: {req.source}", 4)
     out.print()
     out.print(Text("Other ways to earn credit (--kind)", style="bold"))
     for k in rules.kinds.values():
         bits = _kind_bits(k)
         _indented(out, f"{k.id}: {k.label}" + (f" ({'; '.join(bits)})" if bits else ""), 2)
         dated = f" ({k.date.isoformat()})" if k.date else ""
-        _indented(out, f"Source{dated}: {k.source}", 6)
+        if k.source:  # none for the built-in `activity`: no empty line
+            _indented(out, f"Source{dated}: {k.source}", 6)
         if k.note:
             _indented(out, f"Note: {k.note}", 6)
     out.print()
