@@ -61,3 +61,15 @@ def test_light_reads_load_no_orm_pydantic_rich_model_or_rules(book: Path, args: 
     assert not tops & set(NEVER), sorted(tops & set(NEVER))
     if args in (["list"], ["show", "1"]):  # --category and --from parse with the domain's code
         assert not modules & set(NEVER_OWN), sorted(modules & set(NEVER_OWN))
+
+
+@pytest.mark.parametrize("args", [["status"], ["status", "--json"], ["status", "--license", "MA"]])
+def test_status_off_a_terminal_loads_no_rich(book: Path, args: list[str]) -> None:
+    """Off a terminal the dashboard is plain text written by render.page, and --json needs no
+    Rich either (about 35 ms of start-up); on a terminal, and with --explain, Rich draws it."""
+    modules, proc = imported([*args, "--as-of", "2026-01-10"], book)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Next steps" in proc.stdout or "requirements" in proc.stdout
+    assert not {m.split(".")[0] for m in modules} & {"rich", "sqlalchemy", "pydantic"}
+    explained, proc = imported(["status", "--explain", "--as-of", "2026-01-10"], book)
+    assert proc.returncode == 0 and "rich" in {m.split(".")[0] for m in explained}

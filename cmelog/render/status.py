@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-from rich.console import RenderableType
-from rich.padding import Padding
-from rich.table import Table
-from rich.text import Text
+from typing import Any, Protocol
 
 from cmelog.domain.credits import credits_phrase, format_credits, short_credits
 from cmelog.domain.model import Evaluation, RequirementResult
 from cmelog.domain.status import MultiStatus, StatusReport
 from cmelog.domain.textsafe import neutralise
-from cmelog.render.text import _safe, bar, console, wrap_plain
+from cmelog.render.banner import renewal_banner
+from cmelog.render.page import Cell, Column, PlainPage, bar, wrap_plain
 
 
 def _window(w: Any) -> dict[str, str] | None:
@@ -78,17 +74,85 @@ def subject(rep: StatusReport, several: bool) -> str:
 
 
 def multi_status_text(ms: MultiStatus) -> None:
-    """Each license's dashboard, the first one first, then each ledger's."""
-    from cmelog.render.banner import print_banner
+    """Each license's dashboard, the first one first, then each ledger's. Off a terminal (no
+    colour) the text is written without Rich, laid out as Rich lays it out."""
+    import sys
 
+    explain = any(rep.explain for rep in ms.reports)
+    page: Page = PlainPage() if not explain and not sys.stdout.isatty() else RichPage()
     several = len(ms.reports) > 1
     for rep in ms.reports:
-        print_banner(rep.renewal, rep.evaluation.requirements, subject(rep, several))
+        lines = renewal_banner(
+            rep.renewal, rep.evaluation.requirements, subject=subject(rep, several)
+        )
+        if lines:
+            for i, line in enumerate(lines):
+                page.line([(line, "bold yellow" if i == 0 else None)])
+            page.blank()
     for i, rep in enumerate(ms.reports):
         if i:
-            console().print()
-            console().rule(style="dim")
-        status_text(rep)
+            page.blank()
+            page.rule()
+        status_text(rep, page)
+
+
+class Page(Protocol):
+    """Where a dashboard is written: plain text (render.page.PlainPage) or Rich (RichPage)."""
+
+    def line(self, parts: Sequence[tuple[str, str | None]], style: str | None = None) -> None: ...
+    def blank(self) -> None: ...
+    def bullets(self, lines: Sequence[str]) -> None: ...
+    def rule(self) -> None: ...
+    def table(
+        self, columns: Sequence[Column], rows: Sequence[Sequence[tuple[Cell, str | None]]]
+    ) -> None: ...
+
+
+class RichPage:
+    """The dashboard through Rich: styles and colours on a terminal."""
+
+    def __init__(self) -> None:
+        from cmelog.render.text import console
+
+        self.out = console()
+
+    def line(self, parts: Sequence[tuple[str, str | None]], style: str | None = None) -> None:
+        from rich.text import Text
+
+        text = Text()
+        for part, part_style in parts:
+            text.append(part, style=part_style or "")
+        self.out.print(text, style=style)
+
+    def blank(self) -> None:
+        self.out.print()
+
+    def bullets(self, lines: Sequence[str]) -> None:
+        _bullets(lines)
+
+    def rule(self) -> None:
+        self.out.rule(style="dim")
+
+    def table(
+        self, columns: Sequence[Column], rows: Sequence[Sequence[tuple[Cell, str | None]]]
+    ) -> None:
+        from rich.padding import Padding
+        from rich.table import Table
+        from rich.text import Text
+
+        t = Table(header_style="bold", show_edge=False, pad_edge=False, box=None)
+        for c in columns:
+            if c.wrap:
+                t.add_column(c.header, overflow="fold", ratio=1)
+            else:
+                t.add_column(c.header, no_wrap=True)
+        for row in rows:
+            cells: list[Any] = []
+            for cell, style in row:
+                text = Text(cell.text, style=style or "")
+                cells.append(Padding(text, (0, 0, 0, cell.indent)) if cell.indent else text)
+            t.add_row(*cells)
+        self.out.print(t)
 
 
 def _previous_json(rep: StatusReport) -> dict[str, Any] | None:
@@ -151,31 +215,37 @@ def _days(n: int) -> str:
     return f"in {n} days"
 
 
-def status_text(rep: StatusReport) -> None:
-    out = console()
+def status_text(rep: StatusReport, page: Page | None = None) -> None:
+    page = page or RichPage()
     r = rep.renewal
-    head = Text(f"{rep.profile.name}", style="bold")
+    head: list[tuple[str, str | None]] = [(neutralise(rep.profile.name), "bold")]
     if rep.ledger is not None:
-        head.append(f"  {rep.ledger.name} ledger (kept apart from state credits)")
+        head.append(
+            (f"  {neutralise(rep.ledger.name)} ledger (kept apart from state credits)", None)
+        )
     else:
         kind = "" if rep.profile.license_type == "full" else f" {rep.profile.license_type}"
-        head.append(f"  license {rep.profile.license} ({rep.rules.board}{kind})")
-    out.print(head)
+        head.append(
+            (f"  license {neutralise(rep.profile.license)} ({rep.rules.board}{kind})", None)
+        )
+    page.line(head)
     if rep.ledger is not None:
-        out.print(_safe(rep.rules.name))
-    line = Text("Cycle ends " if rep.ledger is not None else "License renews ")
-    line.append(r.renewal_date.isoformat(), style="bold")
-    line.append(f" ({_days(r.days_until_renewal)})")
+        page.line([(neutralise(rep.rules.name), None)])
+    line: list[tuple[str, str | None]] = [
+        ("Cycle ends " if rep.ledger is not None else "License renews ", None),
+        (r.renewal_date.isoformat(), "bold"),
+        (f" ({_days(r.days_until_renewal)})", None),
+    ]
     if r.source == "estimated":
-        line.append(" - estimated", style="yellow")
-    out.print(line)
+        line.append((" - estimated", "yellow"))
+    page.line(line)
     if r.source == "estimated":
         how = (
             "`cmelog profile set --license-expires DATE`"
             if rep.license is None or rep.license.board == rep.profile.board and _is_first(rep)
             else f"`cmelog license set {rep.profile.board} --expires DATE`"
         )
-        _bullets(
+        page.bullets(
             [
                 "Estimated from your initial license date; enter the date printed on your "
                 f"license with {how}."
@@ -183,10 +253,15 @@ def status_text(rep: StatusReport) -> None:
         )
     off = _off_birthday(rep)
     if off:
-        _bullets([off])
-    out.print(
-        f"Cycle {r.current.start.isoformat()} to {r.current.end.isoformat()} "
-        f"(as of {r.as_of.isoformat()})"
+        page.bullets([off])
+    page.line(
+        [
+            (
+                f"Cycle {r.current.start.isoformat()} to {r.current.end.isoformat()} "
+                f"(as of {r.as_of.isoformat()})",
+                None,
+            )
+        ]
     )
     waiver = (
         f"; waiver requests due by {r.waiver_deadline.isoformat()}"
@@ -194,52 +269,66 @@ def status_text(rep: StatusReport) -> None:
         else ""
     )
     if rep.ledger is None:
-        out.print(f"Application mailed around {r.application_mailing_date.isoformat()}{waiver}.")
+        page.line(
+            [(f"Application mailed around {r.application_mailing_date.isoformat()}{waiver}.", None)]
+        )
     summary = previous_summary(rep)
     if summary is not None:
         sentence, missing = summary
-        out.print(_safe(sentence), style="yellow" if missing else None)
-        _bullets(missing)
-    out.print()
-    t = Table(header_style="bold", show_edge=False, pad_edge=False, box=None)
-    t.add_column("Requirement", overflow="fold", ratio=1)
-    t.add_column("Progress", no_wrap=True)
-    t.add_column("Credits", no_wrap=True)
-    t.add_column("Status", no_wrap=True)
+        page.line([(neutralise(sentence), None)], style="yellow" if missing else None)
+        page.bullets(missing)
+    page.blank()
+    columns = (
+        Column("Requirement", wrap=True),
+        Column("Progress"),
+        Column("Credits"),
+        Column("Status"),
+    )
+    rows: list[list[tuple[Cell, str | None]]] = []
     scope = "cycle"
     # requirements of each renewal first, then those met once (a board's file may mix them)
-    rows = sorted(rep.evaluation.requirements, key=lambda x: x.scope == "one-time")
-    for req in rows:
+    for req in sorted(rep.evaluation.requirements, key=lambda x: x.scope == "one-time"):
         if req.scope != scope:
             scope = req.scope
-            t.add_row(Text(f"Once, by {r.renewal_date.isoformat()}:", style="italic"), "", "", "")
+            rows.append(
+                [(Cell(f"Once, by {r.renewal_date.isoformat()}:"), "italic")]
+                + [(Cell(""), None)] * 3
+            )
         progress, figures, state = _cells(rep, req)
         style = "green" if state == "met" else ("dim" if state == "n/a" else "red bold")
-        label: RenderableType = _safe(req.label)
-        if req.scope == "one-time":  # indented under "Once, by ...", wrapped lines too
-            label = Padding(label, (0, 0, 0, 2))
-        t.add_row(label, progress, figures, Text(state, style=style))
-    out.print(t)
+        # a one-time requirement is indented under "Once, by ...", its wrapped lines too
+        indent = 2 if req.scope == "one-time" else 0
+        rows.append(
+            [
+                (Cell(neutralise(req.label), indent), None),
+                (Cell(progress), None),
+                (Cell(figures), None),
+                (Cell(state), style),
+            ]
+        )
+    page.table(columns, rows)
     met_once = _met_once(rep)
     if met_once:
-        out.print()
-        out.print("One-time requirements met by:")
-        _bullets(met_once)
-    out.print()
+        page.blank()
+        page.line([("One-time requirements met by:", None)])
+        page.bullets(met_once)
+    page.blank()
     complete = rep.evaluation.complete
-    out.print(
-        Text(
-            "All requirements are met." if complete else "Next steps:",
-            style="green bold" if complete else "bold",
-        )
+    page.line(
+        [
+            (
+                "All requirements are met." if complete else "Next steps:",
+                "green bold" if complete else "bold",
+            )
+        ]
     )
-    _bullets(rep.steps)
+    page.bullets(rep.steps)
     # notes of cycle requirements: caps and special rules (one-time ones are named above)
     notes = [n for req in rep.evaluation.requirements if req.scope == "cycle" for n in req.notes]
     if notes and not rep.explain:
-        out.print()
-        out.print("Caps and special rules applied (see `cmelog status --explain`):")
-        _bullets(list(dict.fromkeys(notes)))
+        page.blank()
+        page.line([("Caps and special rules applied (see `cmelog status --explain`):", None)])
+        page.bullets(list(dict.fromkeys(notes)))
     if rep.explain:
         explain_text(rep)
 
@@ -296,6 +385,10 @@ def _bullets(lines: Sequence[str]) -> None:
     cost, and padded every line with spaces)."""
     if not lines:
         return
+    from rich.text import Text
+
+    from cmelog.render.text import console
+
     out = console()
     width = max(out.width - 4, 1)
     text = "".join(
@@ -327,6 +420,11 @@ def _met_once(rep: StatusReport) -> list[str]:
 
 
 def explain_text(rep: StatusReport) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from cmelog.render.text import _safe, console
+
     out = console()
     for req in rep.evaluation.requirements:
         out.print()

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from rich.cells import cell_len, chop_cells
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -17,6 +15,8 @@ from cmelog.domain.credits import format_credits
 from cmelog.domain.model import Attestation, Entry, Profile
 from cmelog.domain.textsafe import neutralise
 from cmelog.render.detail import EntryView, detail_rows
+from cmelog.render.page import bar as bar
+from cmelog.render.page import wrap_plain as wrap_plain
 
 
 def console(stderr: bool = False) -> Console:
@@ -32,40 +32,6 @@ def console(stderr: bool = False) -> Console:
     )
     out.size = out.size  # asked once: Rich would ask the terminal again on every print
     return out
-
-
-_WORD = re.compile(r"\s*\S+\s*")
-
-
-def wrap_plain(text: str, width: int) -> list[str]:
-    """Rich's word wrap (`Text.wrap`, overflow "fold") of unstyled text, without trailing spaces,
-    at a fraction of its cost: a line breaks before a word that does not fit, and a word wider
-    than a whole line is folded across lines. Widths are terminal cells (wide characters count
-    two). tests/test_render_wrap.py holds it to Rich's own result."""
-    lines: list[str] = []
-    for para in text.split("\n"):
-        breaks: list[int] = []
-        offset = 0
-        for m in _WORD.finditer(para):
-            start, word = m.start(), m.group(0)
-            length = cell_len(word.rstrip())
-            if width - offset >= length:
-                offset += cell_len(word)
-            elif length > width:  # fold the word across lines
-                pieces = chop_cells(word, width)
-                for i, piece in enumerate(pieces):
-                    if start:
-                        breaks.append(start)
-                    if i == len(pieces) - 1:
-                        offset = cell_len(piece)
-                    else:
-                        start += len(piece)
-            elif offset and start:
-                breaks.append(start)
-                offset = cell_len(word)
-        cuts = [0, *breaks, len(para)]
-        lines += [para[a:b].rstrip() for a, b in zip(cuts, cuts[1:], strict=False)]
-    return lines
 
 
 def _safe(text: str) -> Text:
@@ -134,13 +100,6 @@ def profile_text(p: Profile, renewal_line: str | None = None) -> None:
     if renewal_line:
         t.add_row("Next renewal", renewal_line)
     out.print(t)
-
-
-def bar(earned: int, required: int, width: int = 12) -> str:
-    if required <= 0:
-        return "#" * width
-    filled = min(width, earned * width // required)
-    return "#" * filled + "." * (width - filled)
 
 
 def attestations_table(items: Sequence[Attestation]) -> None:
