@@ -247,7 +247,7 @@ def _refuse(name: str, errors: list[str]) -> UsageError:
 
 
 def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
-    from cmelog.storage import reads, repo
+    from cmelog.storage import bulk, reads
 
     if not file.strip():
         raise UsageError("FILE is empty; give the path of a CSV file or bundle .zip.")
@@ -259,7 +259,8 @@ def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
     added = skipped = 0
     with _open_rows(path) as (rows, _columns):  # the file's header is checked first
         logbook = ctx.logbook()
-        with logbook.session(write=not dry_run) as s:
+        # plain sqlite3 (no SQLAlchemy): one BEGIN IMMEDIATE transaction, or a read for --dry-run
+        with logbook.reader() if dry_run else logbook.writer() as s:
             profile = require_profile(s)
             rules = entry_rules(profile, ctx)
             stored = reads.duplicate_keys(s)
@@ -272,7 +273,7 @@ def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
                     added += len(fresh)
                     skipped += skip
                     if not dry_run and not errors:  # a bad row anywhere: nothing is stored
-                        repo.add_entries(s, fresh, command="import")
+                        bulk.add_entries(s, fresh, command="import")
                     if progress:
                         progress(added + skipped)
             if errors:
