@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,6 +21,7 @@ from cmelog.domain.model import Entry
 from cmelog.domain.rules import Rules
 from cmelog.domain.suggest import nearest
 from cmelog.domain.suggest import parse_date_hint as parse_date
+from cmelog.domain.textsafe import control_message, first_unprintable, has_control
 from cmelog.errors import UsageError
 
 MAX_TEXT = 2000
@@ -60,8 +60,6 @@ def clean_text(value: str, option: str, *, multiline: bool = True) -> str:
     """Printable text: C0 and C1 control characters other than tab are refused (newline and
     carriage return too: cli.md "Text fields"), and lone surrogates. `multiline` is kept for
     callers' signatures; it no longer admits line breaks."""
-    from cmelog.domain.textsafe import control_message, has_control
-
     del multiline
     text = value.strip()
     if len(text) > MAX_TEXT:
@@ -70,13 +68,12 @@ def clean_text(value: str, option: str, *, multiline: bool = True) -> str:
         )
     if has_control(text):
         raise UsageError(control_message(option, text))
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cs", "Co", "Cn") and ch != "\t" or ch in "\u2028\u2029":
-            raise UsageError(
-                f"{option} contains the control or invalid character U+{ord(ch):04X}; "
-                "only printable text is accepted."
-            )
+    ch = first_unprintable(text)
+    if ch is not None:
+        raise UsageError(
+            f"{option} contains the control or invalid character U+{ord(ch):04X}; "
+            "only printable text is accepted."
+        )
     return text
 
 
