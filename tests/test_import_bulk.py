@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 Cli = Callable[..., Any]
 ROOT = Path(__file__).resolve().parent.parent
@@ -324,3 +326,46 @@ def test_import_into_an_older_logbook_migrates_it_first(
         assert source == "import:good.csv:2"
     finally:
         con.close()
+
+
+def _old_unprintable(text: str) -> str | None:
+    """The check clean_text made before its ASCII fast path (one character at a time)."""
+    import unicodedata
+
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cs", "Co", "Cn") and ch != "\t" or ch in "\u2028\u2029":
+            return ch
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text() | st.text(alphabet=st.characters(max_codepoint=0xA0)))
+def test_first_unprintable_is_the_character_by_character_check(text: str) -> None:
+    from cmelog.domain.textsafe import first_unprintable
+
+    assert first_unprintable(text) == _old_unprintable(text)
+
+
+NUMBERS = st.one_of(
+    st.from_regex(r"\s*[+-]?[0-9]{0,9}(\.[0-9]{0,4})?\s*", fullmatch=True),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str),
+    st.sampled_from(["1000000", "1000000.01", "0.00", "00.5", "1.", ".5", "1e2", "\u0661", ""]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(NUMBERS)
+def test_credits_from_text_is_the_decimal_reading(text: str) -> None:
+    from cmelog.domain.credits import credits_from_decimal, credits_from_text, parse_decimal
+    from cmelog.errors import UsageError
+
+    def outcome(read: Callable[[], int]) -> object:
+        try:
+            return read()
+        except UsageError as exc:
+            return exc.message
+
+    assert outcome(lambda: credits_from_text(text, "--credits")) == outcome(
+        lambda: credits_from_decimal(parse_decimal(text, "--credits"), "--credits")
+    )

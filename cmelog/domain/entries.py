@@ -11,6 +11,7 @@ from fractions import Fraction
 from cmelog.domain.credits import (
     credits_from_decimal,
     credits_from_minutes,
+    credits_from_text,
     credits_phrase,
     format_credits,
     minutes_text,
@@ -292,9 +293,11 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
                 "15 minutes each; at least 7.5 minutes are needed); nothing was stored."
             )
     elif inp.credits is not None:
-        value: Decimal = parse_decimal(inp.credits, "--credits")
         credits = _category2_quarters(
-            credits_from_decimal(value), category, notices, f"--credits {inp.credits.strip()} is"
+            credits_from_text(inp.credits, "--credits"),
+            category,
+            notices,
+            f"--credits {inp.credits.strip()} is",
         )
         minutes_stored = None
     elif base is not None and (inp.kind is None or kind.credits is None):

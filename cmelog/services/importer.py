@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import hashlib
 import io
 import os
+import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -105,12 +105,13 @@ def _read_stream(fh: IO[str], name: str, required: tuple[str, ...]) -> tuple[Row
             for record in reader:
                 first = line + 1
                 line = reader.line_num
-                if not any(cell.strip() for cell in record):
+                if not "".join(record).strip():  # a blank record (every cell blank)
                     continue
                 if len(record) > len(columns):
                     yield first, {BAD: f"{len(record)} fields, the header has {len(columns)}"}
                     continue
-                cells = [unescape_cell(cell) for cell in record]
+                # unescape_cell changes only a cell that starts with "'"
+                cells = [unescape_cell(c) if c[:1] == "'" else c for c in record]
                 yield first, dict(zip(columns, cells, strict=False))
         except (UnicodeDecodeError, csv.Error) as exc:
             raise _csv_problem(name, exc, reader.line_num) from None
@@ -183,8 +184,6 @@ def _entries(
     rounded: list[int],
 ) -> Iterator[Entry]:
     """The entry of each good row, as the rows come; each bad row is named in `errors`."""
-    from cmelog.services.certificates import certificate_file
-
     available = set(known)
     for line, row in rows:
         if BAD in row:
@@ -224,6 +223,8 @@ def _entries(
             sha = _sha(row)
             name = _cert_name(row)
             if sha is not None and sha not in available:
+                from cmelog.services.certificates import certificate_file
+
                 if certificate_file(certs_folder, sha, name).exists():
                     available.add(sha)
                 else:
@@ -304,6 +305,9 @@ def _chunks(items: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
 @contextmanager
 def _progress(path: Path) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on a terminal, its total the file's line count (a cheap estimate)."""
+    if not sys.stderr.isatty():  # progress_bar draws only on a terminal: skip the count
+        yield None
+        return
     from cmelog.services.export import progress_bar
 
     try:
@@ -368,6 +372,8 @@ def _csv_member(zf: zipfile.ZipFile, member: str, required: tuple[str, ...]) -> 
 
 def _certificate_members(zf: zipfile.ZipFile) -> dict[str, str]:
     """sha256 -> member, for every file in the bundle's certificates/ folder (streamed)."""
+    from hashlib import sha256
+
     found: dict[str, str] = {}
     for info in zf.infolist():
         if info.is_dir():
@@ -375,7 +381,7 @@ def _certificate_members(zf: zipfile.ZipFile) -> dict[str, str]:
         parts = info.filename.replace("\\", "/").split("/")
         if "certificates" not in parts[:-1]:
             continue
-        digest = hashlib.sha256()
+        digest = sha256()
         with zf.open(info) as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
@@ -483,6 +489,8 @@ def import_bundle(ctx: Context, path: Path, *, dry_run: bool) -> ImportResult:
 def _extract_certificates(contents: BundleContents, folder: Path, wanted: set[str]) -> list[Path]:
     """Copy the bundle's certificates that the logbook lacks into `folder` (temporary file,
     hash checked, renamed); the files created, for undoing a failure."""
+    from hashlib import sha256
+
     from cmelog.services.certificates import certificate_file, stored_suffix
     from cmelog.services.files import FILE_MODE, private_dir, tmp_name
 
@@ -497,7 +505,7 @@ def _extract_certificates(contents: BundleContents, folder: Path, wanted: set[st
                 continue
             target = folder / (sha + stored_suffix(member))
             tmp = folder / tmp_name()
-            digest = hashlib.sha256()
+            digest = sha256()
             try:
                 fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
                 with zf.open(member) as src, os.fdopen(fd, "wb") as out:
