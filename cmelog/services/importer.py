@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import os
 import sys
@@ -30,13 +29,6 @@ REQUIRED = ("date", "title", "category", "credits")
 ATTESTATION_REQUIRED = ("requirement", "date", "how")
 BAD = "\x00error"  # key of a record that could not be split into the columns
 _HEX = "0123456789abcdef"
-# an imported entry is the entry built from its row with these set (dataclasses.replace, but
-# without its per-call inspection of the fields: a 10,000-row file spends noticeably there)
-_ENTRY_FIELDS = tuple(
-    f.name
-    for f in dataclasses.fields(Entry)
-    if f.init and f.name not in ("minutes", "certificate_sha256", "certificate_name", "source")
-)
 
 
 @dataclass(frozen=True)
@@ -235,9 +227,10 @@ def _entries(
                     )
             if built.messages:
                 rounded.append(line)
+            # dataclasses.replace, without its inspection of the fields on every call
             yield Entry(
                 **{
-                    **{f: getattr(built.entry, f) for f in _ENTRY_FIELDS},
+                    **vars(built.entry),
                     "minutes": minutes_value,
                     "certificate_sha256": sha,
                     "certificate_name": name if sha else None,
