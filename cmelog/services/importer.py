@@ -29,6 +29,7 @@ REQUIRED = ("date", "title", "category", "credits")
 ATTESTATION_REQUIRED = ("requirement", "date", "how")
 BAD = "\x00error"  # key of a record that could not be split into the columns
 _HEX = "0123456789abcdef"
+_TEXT_COLUMNS = ("title", "provider", "notes", "url")  # control characters refused
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def _open_rows(path: Path) -> Iterator[tuple[RowStream, list[str]]]:
 
 def _opt(row: dict[str, str], key: str) -> str | None:
     value = row.get(key)
-    return value if value is not None and value.strip() != "" else None
+    return value if value and not value.isspace() else None
 
 
 def _sha(row: dict[str, str]) -> str | None:
@@ -177,20 +178,21 @@ def _entries(
 ) -> Iterator[Entry]:
     """The entry of each good row, as the rows come; each bad row is named in `errors`."""
     available = set(known)
+    today = ctx.today
+    source = f"import:{file_name}:"
     for line, row in rows:
         if BAD in row:
             errors.append(f"line {line}: {row[BAD]}")
             continue
         try:
-            missing = [c for c in REQUIRED if not (row.get(c) or "").strip()]
+            get = row.get
+            missing = [c for c in REQUIRED if not (get(c) or "").strip()]
             if missing:
                 raise UsageError(f"{', '.join(missing)} empty")
-            for key in ("title", "provider", "notes", "url"):
-                if has_control(row.get(key)):
+            for key in _TEXT_COLUMNS:
+                if has_control(get(key)):
                     raise UsageError(control_message(key, row[key]).rstrip("."))
-            topics = [
-                t for t in (row.get("topics") or "").replace(",", ";").split(";") if t.strip()
-            ]
+            topics = [t for t in (get("topics") or "").replace(",", ";").split(";") if t.strip()]
             built = build_entry(
                 EntryInput(
                     title=row["title"],
@@ -206,7 +208,7 @@ def _entries(
                     notes=_opt(row, "notes"),
                 ),
                 rules,
-                ctx.today,
+                today,
             )
             minutes = _opt(row, "minutes")
             minutes_value = (
@@ -234,7 +236,7 @@ def _entries(
                     "minutes": minutes_value,
                     "certificate_sha256": sha,
                     "certificate_name": name if sha else None,
-                    "source": f"import:{file_name}:{line}",
+                    "source": f"{source}{line}",
                 }
             )
         except UsageError as exc:
