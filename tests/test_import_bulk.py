@@ -369,3 +369,31 @@ def test_credits_from_text_is_the_decimal_reading(text: str) -> None:
     assert outcome(lambda: credits_from_text(text, "--credits")) == outcome(
         lambda: credits_from_decimal(parse_decimal(text, "--credits"), "--credits")
     )
+
+
+def test_import_into_a_logbook_another_writer_holds_is_exit_1_naming_the_lock(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """Logbook.writer() waits CMELOG_BUSY_TIMEOUT for the write lock (BEGIN IMMEDIATE), then
+    says the logbook is locked, as the SQLModel session did; nothing is stored."""
+    assert cli(*JANE).exit_code == 0
+    src = tmp_path / "a.csv"
+    src.write_text("date,title,category,credits\n2025-01-01,Blocked,2,1\n")
+    con = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        result = cli("import", str(src), env={"CMELOG_BUSY_TIMEOUT": "0.2"})
+        assert result.exit_code == 1, result.stderr
+        assert result.stderr == (
+            f"cmelog: The logbook {db_path} is locked by another program; try again in a moment.\n"
+        )
+        dry = cli("import", str(src), "--dry-run", env={"CMELOG_BUSY_TIMEOUT": "0.2"})
+        assert dry.exit_code == 0, dry.stderr  # a dry run only reads
+    finally:
+        con.execute("ROLLBACK")
+        con.close()
+    con = sqlite3.connect(db_path)
+    try:
+        assert con.execute("SELECT count(*) FROM entry").fetchone()[0] == 0
+    finally:
+        con.close()
