@@ -53,6 +53,23 @@ def credits_from_decimal(value: Decimal, option: str = "--credits") -> int:
     return int(scaled)
 
 
+_HUNDREDTHS = re.compile(r"([0-9]{1,7})(?:\.([0-9]{1,2}))?", re.ASCII)
+_MAX_HUNDREDTHS = int(MAX_AMOUNT) * HUNDREDTHS_PER_CREDIT
+
+
+def credits_from_text(text: str, option: str = "--credits") -> int:
+    """Designated credits as typed, as hundredths: `credits_from_decimal(parse_decimal(text,
+    option), option)`, with its refusals; the common case (digits, at most two decimals, in
+    range) is read in integers, without a Decimal (import reads thousands of them)."""
+    plain = _HUNDREDTHS.fullmatch(text.strip())
+    if plain is not None:
+        whole, places = plain.groups()
+        value = int(whole) * HUNDREDTHS_PER_CREDIT + (int(places.ljust(2, "0")) if places else 0)
+        if 0 < value <= _MAX_HUNDREDTHS:
+            return value
+    return credits_from_decimal(parse_decimal(text, option), option)
+
+
 def round_to_quarter(hundredths: Fraction | int) -> int:
     """Nearest multiple of 0.25 credit (25 hundredths), exact halves up."""
     quarters = Fraction(hundredths) / QUARTER

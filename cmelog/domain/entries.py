@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -12,6 +11,7 @@ from fractions import Fraction
 from cmelog.domain.credits import (
     credits_from_decimal,
     credits_from_minutes,
+    credits_from_text,
     credits_phrase,
     format_credits,
     minutes_text,
@@ -22,6 +22,7 @@ from cmelog.domain.model import Entry
 from cmelog.domain.rules import Rules
 from cmelog.domain.suggest import nearest
 from cmelog.domain.suggest import parse_date_hint as parse_date
+from cmelog.domain.textsafe import control_message, first_unprintable, has_control
 from cmelog.errors import UsageError
 
 MAX_TEXT = 2000
@@ -60,8 +61,6 @@ def clean_text(value: str, option: str, *, multiline: bool = True) -> str:
     """Printable text: C0 and C1 control characters other than tab are refused (newline and
     carriage return too: cli.md "Text fields"), and lone surrogates. `multiline` is kept for
     callers' signatures; it no longer admits line breaks."""
-    from cmelog.domain.textsafe import control_message, has_control
-
     del multiline
     text = value.strip()
     if len(text) > MAX_TEXT:
@@ -70,13 +69,12 @@ def clean_text(value: str, option: str, *, multiline: bool = True) -> str:
         )
     if has_control(text):
         raise UsageError(control_message(option, text))
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cs", "Co", "Cn") and ch != "\t" or ch in "\u2028\u2029":
-            raise UsageError(
-                f"{option} contains the control or invalid character U+{ord(ch):04X}; "
-                "only printable text is accepted."
-            )
+    ch = first_unprintable(text)
+    if ch is not None:
+        raise UsageError(
+            f"{option} contains the control or invalid character U+{ord(ch):04X}; "
+            "only printable text is accepted."
+        )
     return text
 
 
@@ -295,9 +293,11 @@ def build_entry(inp: EntryInput, rules: Rules, today: date, base: Entry | None =
                 "15 minutes each; at least 7.5 minutes are needed); nothing was stored."
             )
     elif inp.credits is not None:
-        value: Decimal = parse_decimal(inp.credits, "--credits")
         credits = _category2_quarters(
-            credits_from_decimal(value), category, notices, f"--credits {inp.credits.strip()} is"
+            credits_from_text(inp.credits, "--credits"),
+            category,
+            notices,
+            f"--credits {inp.credits.strip()} is",
         )
         minutes_stored = None
     elif base is not None and (inp.kind is None or kind.credits is None):

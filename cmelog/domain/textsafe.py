@@ -8,6 +8,7 @@ starts with one (ESC, U+001B, or CSI, U+009B), so refusing them refuses every es
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
@@ -24,6 +25,21 @@ def control_characters(text: str) -> list[str]:
 
 def has_control(text: str | None) -> bool:
     return bool(text) and _CONTROL.search(text or "") is not None
+
+
+def first_unprintable(text: str) -> str | None:
+    """The first character of `text` that is not printable text, else None: a control
+    character other than tab (Cc), a lone surrogate (Cs), a private-use (Co) or unassigned (Cn)
+    code point, or a line or paragraph separator (U+2028, U+2029). ASCII text (the common
+    case) is checked by one regular-expression search."""
+    if text.isascii():
+        found = _CONTROL.search(text)
+        return found.group() if found else None
+    category = unicodedata.category
+    for ch in text:
+        if (category(ch) in ("Cc", "Cs", "Co", "Cn") and ch != "\t") or ch in "\u2028\u2029":
+            return ch
+    return None
 
 
 def neutralise(text: str) -> str:

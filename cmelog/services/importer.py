@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
-import hashlib
 import io
 import os
+import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ REQUIRED = ("date", "title", "category", "credits")
 ATTESTATION_REQUIRED = ("requirement", "date", "how")
 BAD = "\x00error"  # key of a record that could not be split into the columns
 _HEX = "0123456789abcdef"
+_TEXT_COLUMNS = ("title", "provider", "notes", "url")  # control characters refused
 
 
 @dataclass(frozen=True)
@@ -98,12 +98,13 @@ def _read_stream(fh: IO[str], name: str, required: tuple[str, ...]) -> tuple[Row
             for record in reader:
                 first = line + 1
                 line = reader.line_num
-                if not any(cell.strip() for cell in record):
+                if not "".join(record).strip():  # a blank record (every cell blank)
                     continue
                 if len(record) > len(columns):
                     yield first, {BAD: f"{len(record)} fields, the header has {len(columns)}"}
                     continue
-                cells = [unescape_cell(cell) for cell in record]
+                # unescape_cell changes only a cell that starts with "'"
+                cells = [unescape_cell(c) if c[:1] == "'" else c for c in record]
                 yield first, dict(zip(columns, cells, strict=False))
         except (UnicodeDecodeError, csv.Error) as exc:
             raise _csv_problem(name, exc, reader.line_num) from None
@@ -131,7 +132,7 @@ def _open_rows(path: Path) -> Iterator[tuple[RowStream, list[str]]]:
 
 def _opt(row: dict[str, str], key: str) -> str | None:
     value = row.get(key)
-    return value if value is not None and value.strip() != "" else None
+    return value if value and not value.isspace() else None
 
 
 def _sha(row: dict[str, str]) -> str | None:
@@ -176,23 +177,22 @@ def _entries(
     rounded: list[int],
 ) -> Iterator[Entry]:
     """The entry of each good row, as the rows come; each bad row is named in `errors`."""
-    from cmelog.services.certificates import certificate_file
-
     available = set(known)
+    today = ctx.today
+    source = f"import:{file_name}:"
     for line, row in rows:
         if BAD in row:
             errors.append(f"line {line}: {row[BAD]}")
             continue
         try:
-            missing = [c for c in REQUIRED if not (row.get(c) or "").strip()]
+            get = row.get
+            missing = [c for c in REQUIRED if not (get(c) or "").strip()]
             if missing:
                 raise UsageError(f"{', '.join(missing)} empty")
-            for key in ("title", "provider", "notes", "url"):
-                if has_control(row.get(key)):
+            for key in _TEXT_COLUMNS:
+                if has_control(get(key)):
                     raise UsageError(control_message(key, row[key]).rstrip("."))
-            topics = [
-                t for t in (row.get("topics") or "").replace(",", ";").split(";") if t.strip()
-            ]
+            topics = [t for t in (get("topics") or "").replace(",", ";").split(";") if t.strip()]
             built = build_entry(
                 EntryInput(
                     title=row["title"],
@@ -208,7 +208,7 @@ def _entries(
                     notes=_opt(row, "notes"),
                 ),
                 rules,
-                ctx.today,
+                today,
             )
             minutes = _opt(row, "minutes")
             minutes_value = (
@@ -217,6 +217,8 @@ def _entries(
             sha = _sha(row)
             name = _cert_name(row)
             if sha is not None and sha not in available:
+                from cmelog.services.certificates import certificate_file
+
                 if certificate_file(certs_folder, sha, name).exists():
                     available.add(sha)
                 else:
@@ -227,12 +229,15 @@ def _entries(
                     )
             if built.messages:
                 rounded.append(line)
-            yield dataclasses.replace(
-                built.entry,
-                minutes=minutes_value,
-                certificate_sha256=sha,
-                certificate_name=name if sha else None,
-                source=f"import:{file_name}:{line}",
+            # dataclasses.replace, without its inspection of the fields on every call
+            yield Entry(
+                **{
+                    **vars(built.entry),
+                    "minutes": minutes_value,
+                    "certificate_sha256": sha,
+                    "certificate_name": name if sha else None,
+                    "source": f"{source}{line}",
+                }
             )
         except UsageError as exc:
             errors.append(f"line {line}: {exc.message.rstrip('.')}")
@@ -247,7 +252,7 @@ def _refuse(name: str, errors: list[str]) -> UsageError:
 
 
 def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
-    from cmelog.storage import reads, repo
+    from cmelog.storage import bulk, reads
 
     if not file.strip():
         raise UsageError("FILE is empty; give the path of a CSV file or bundle .zip.")
@@ -259,7 +264,8 @@ def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
     added = skipped = 0
     with _open_rows(path) as (rows, _columns):  # the file's header is checked first
         logbook = ctx.logbook()
-        with logbook.session(write=not dry_run) as s:
+        # plain sqlite3 (no SQLAlchemy): one BEGIN IMMEDIATE transaction, or a read for --dry-run
+        with logbook.reader() if dry_run else logbook.writer() as s:
             profile = require_profile(s)
             rules = entry_rules(profile, ctx)
             stored = reads.duplicate_keys(s)
@@ -272,7 +278,7 @@ def import_csv(ctx: Context, file: str, *, dry_run: bool) -> ImportResult:
                     added += len(fresh)
                     skipped += skip
                     if not dry_run and not errors:  # a bad row anywhere: nothing is stored
-                        repo.add_entries(s, fresh, command="import")
+                        bulk.add_entries(s, fresh, command="import")
                     if progress:
                         progress(added + skipped)
             if errors:
@@ -294,6 +300,9 @@ def _chunks(items: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
 @contextmanager
 def _progress(path: Path) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on a terminal, its total the file's line count (a cheap estimate)."""
+    if not sys.stderr.isatty():  # progress_bar draws only on a terminal: skip the count
+        yield None
+        return
     from cmelog.services.export import progress_bar
 
     try:
@@ -358,6 +367,8 @@ def _csv_member(zf: zipfile.ZipFile, member: str, required: tuple[str, ...]) -> 
 
 def _certificate_members(zf: zipfile.ZipFile) -> dict[str, str]:
     """sha256 -> member, for every file in the bundle's certificates/ folder (streamed)."""
+    from hashlib import sha256
+
     found: dict[str, str] = {}
     for info in zf.infolist():
         if info.is_dir():
@@ -365,7 +376,7 @@ def _certificate_members(zf: zipfile.ZipFile) -> dict[str, str]:
         parts = info.filename.replace("\\", "/").split("/")
         if "certificates" not in parts[:-1]:
             continue
-        digest = hashlib.sha256()
+        digest = sha256()
         with zf.open(info) as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
@@ -473,6 +484,8 @@ def import_bundle(ctx: Context, path: Path, *, dry_run: bool) -> ImportResult:
 def _extract_certificates(contents: BundleContents, folder: Path, wanted: set[str]) -> list[Path]:
     """Copy the bundle's certificates that the logbook lacks into `folder` (temporary file,
     hash checked, renamed); the files created, for undoing a failure."""
+    from hashlib import sha256
+
     from cmelog.services.certificates import certificate_file, stored_suffix
     from cmelog.services.files import FILE_MODE, private_dir, tmp_name
 
@@ -487,7 +500,7 @@ def _extract_certificates(contents: BundleContents, folder: Path, wanted: set[st
                 continue
             target = folder / (sha + stored_suffix(member))
             tmp = folder / tmp_name()
-            digest = hashlib.sha256()
+            digest = sha256()
             try:
                 fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
                 with zf.open(member) as src, os.fdopen(fd, "wb") as out:

@@ -1,7 +1,8 @@
 """Opening the logbook safely: location, file mode, header check, migrations, transactions.
 
 Raw sqlite3 is used for the checks that must never modify a file and for every read
-(storage/reads.py); SQLAlchemy (SQLModel) for writes. A write transaction is `BEGIN IMMEDIATE`
+(storage/reads.py) and for bulk writes (import, storage/bulk.py); SQLAlchemy (SQLModel) for
+the other writes. A write transaction is `BEGIN IMMEDIATE`
 so parallel writers queue on the busy timeout instead of failing on a lock upgrade.
 """
 
@@ -354,6 +355,7 @@ class ReadConnection(sqlite3.Connection):
 
 class Logbook:
     """An open logbook. `reader()` for read-only work (plain sqlite3, no SQLAlchemy import);
+    `writer()` for a plain sqlite3 write transaction (bulk import, no SQLAlchemy import);
     `session(write=...)` for a SQLModel transaction (the engine is made on first use)."""
 
     def __init__(self, path: Path) -> None:
@@ -384,6 +386,33 @@ class Logbook:
             con.isolation_level = None
             con.execute("BEGIN")
             yield con
+        except sqlite3.DatabaseError as exc:
+            raise _locked_or_unusable(self.path, str(exc)) from None
+        finally:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            con.close()
+
+    @contextmanager
+    def writer(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (`BEGIN IMMEDIATE`) on a plain sqlite3 connection, without
+        SQLAlchemy (bulk writes: `storage/bulk.py`): committed when the block ends, rolled back
+        on any error; the first write of the process runs SQLite's quick check first, inside
+        the transaction, as `session(write=True)` does."""
+        try:
+            con = sqlite3.connect(self.path, timeout=busy_seconds(), isolation_level=None)
+        except sqlite3.Error as exc:
+            raise _locked_or_unusable(self.path, str(exc)) from None
+        try:
+            con.execute("PRAGMA foreign_keys=ON")
+            con.execute("BEGIN IMMEDIATE")
+            if not self._checked:
+                problem = quick_check(con)
+                if problem is not None:
+                    raise damaged(self.path, f"SQLite's check says: {problem}")
+                self._checked = True
+            yield con
+            con.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise _locked_or_unusable(self.path, str(exc)) from None
         finally:

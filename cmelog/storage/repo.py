@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, delete
 
 from cmelog.domain.model import Attestation, Entry, Ledger, License, Profile
+from cmelog.storage import bulk
 from cmelog.storage.models import AttestationRow, EntryRow, ProfileRow, ReminderRow
 from cmelog.storage.reads import connection, topics_to_db
 
@@ -214,14 +214,8 @@ def row_values(e: Entry) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ history (same transaction)
-def _now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def _json_of(con: Any, table: str) -> str:
-    """A SQL json_object(...) of every column of `table`, as stored."""
-    columns = [r[1] for r in con.execute(f"PRAGMA table_info({table})").fetchall()]
-    return "json_object(" + ", ".join(f"'{c}', {c}" for c in columns) + ")"
+_now = bulk.now
+_json_of = bulk.json_of
 
 
 def _snapshot(s: Session, table: str, row_id: int) -> str | None:
@@ -267,19 +261,11 @@ def add_entry(s: Session, e: Entry, *, command: str = "add") -> Entry:
 
 
 def add_entries(s: Session, entries: Sequence[Entry], *, command: str = "import") -> int:
-    """Bulk insert: one executemany, not one ORM round trip per row; one history row each."""
+    """Bulk insert: one executemany, not one ORM round trip per row; one history row each
+    (`storage/bulk.py`, on the session's own connection)."""
     if entries:
         s.flush()
-        con = connection(s)
-        before = con.execute("SELECT COALESCE(MAX(id), 0) FROM entry").fetchone()[0]
-        s.execute(insert(EntryRow), [row_values(e) for e in entries])
-        s.flush()
-        con.execute(
-            "INSERT INTO history (at, command, action, entity, entity_id, old, new) "
-            f"SELECT ?, ?, 'import', 'entry', id, NULL, {_json_of(con, 'entry')} FROM entry "
-            "WHERE id > ? ORDER BY id",
-            (_now(), command, before),
-        )
+        bulk.add_entries(connection(s), entries, command=command)
     return len(entries)
 
 
