@@ -125,12 +125,15 @@ def build_report(
         attestations=attestations,
         board=profile.board,
     )
+    # the cycles' entries in the one pass that also sums them for the PDF (ReportCycle.scan)
+    wanted: dict[str, str | None] = {}
+    for c in cycles:
+        for sha, name in c.scan.certificates.items():
+            wanted.setdefault(sha, name)
     shown: Iterator[Entry | Attestation] = chain(
-        (e for c in cycles for e in c.entries),
         (e for ot in one_time for e in ot.entries),
         (a for ot in one_time for a in ot.attestations),
     )
-    wanted: dict[str, str | None] = {}
     for item in shown:
         if item.certificate_sha256:
             wanted.setdefault(item.certificate_sha256, item.certificate_name)

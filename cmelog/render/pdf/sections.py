@@ -334,9 +334,9 @@ def _caps_notes(cycle: ReportCycle) -> list[Flowable]:
         for note in r.notes:
             items.append(f"<b>{para_text(r.label, 200)}</b>: {para_text(note, 400)}")
     grouped: dict[str, list[int]] = {}
-    in_cycle = {e.id for e in cycle.entries}
+    noted = cycle.scan.noted  # the cycle's entries whose outcome carries notes
     for entry_id, outcome in sorted(cycle.evaluation.outcomes.items()):
-        if entry_id not in in_cycle:
+        if entry_id not in noted:
             continue
         for note in outcome.notes:
             grouped.setdefault(note, []).append(entry_id)
