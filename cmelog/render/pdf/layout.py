@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, TableStyle
@@ -89,6 +89,11 @@ def clean(text: str | None) -> str:
 
 def can_draw(ch: str) -> bool:
     return ord(ch) in register_fonts()
+
+
+def escape(text: str) -> str:
+    """`xml.sax.saxutils.escape`, without importing it (it imports urllib, http and ssl)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def para_text(text: str | None, limit: int = MAX_PARA_CHARS) -> str:
@@ -336,8 +341,9 @@ def _num(v: float) -> str:
 
 class FastText(PDFTextObject):
     """A text object for long tables: positions formatted without ReportLab's pure-Python
-    number formatting, and each distinct (font, size, text) encoded for the embedded font's
-    subsets once per document (the bulk of a large report's drawing time otherwise)."""
+    number formatting, and text in the embedded font's first subset encoded by one
+    str.translate instead of ReportLab's per-character splitString and escapePDF (the bulk
+    of a large report's drawing time otherwise)."""
 
     def setTextOrigin(self, x: float, y: float) -> None:  # noqa: N802 - ReportLab's name
         self._code.append(f"1 0 0 1 {_num(x)} {_num(y)} Tm")
@@ -365,20 +371,60 @@ class FastText(PDFTextObject):
             self._code.extend(hit[1])
 
     def _formatText(self, text: str) -> str:  # noqa: N802 - ReportLab's name
-        cache = self._cache()
-        if len(text) > 24:  # titles are mostly unique: caching them would only hold memory
-            return str(super()._formatText(text))
-        subset: int = getattr(self, "_curSubset", -1)
-        key = (self._fontname, self._fontsize, self._leading, subset, text)
-        hit = cache.get(key)
-        if hit is None:
-            if len(cache) > 20_000:  # ids and dates are unique too: keep the cache bounded
-                cache.clear()
-            out = super()._formatText(text)
-            hit = cache[key] = (out, getattr(self, "_curSubset", -1))
-        else:
-            self._curSubset = hit[1]
-        return str(hit[0])
+        canv = self._canvas
+        tables: dict[str, _FirstSubset] | None = getattr(canv, "_cmelog_subsets", None)
+        if tables is None:
+            tables = canv._cmelog_subsets = {}
+        table = tables.get(self._fontname)
+        if table is None:
+            table = tables[self._fontname] = _FirstSubset(self._fontname, canv._doc)
+        if text and table.chars.issuperset(text):
+            out = f"({text.translate(table.escaped)}) Tj"
+            if getattr(self, "_curSubset", -1) != 0:
+                self._curSubset = 0
+                out = f"{table.select(self._fontsize, self._leading)} {out}"
+            return out
+        out = str(super()._formatText(text))  # assigns the new characters their codes
+        table.update()
+        return out
+
+
+class _FirstSubset:
+    """The characters of an embedded font that ReportLab has put in its first subset (the
+    ASCII ones and the first others drawn) for one document, each with its escaped code: a
+    text drawn only in them is encoded by one str.translate, exactly as ReportLab's
+    `_formatText` (splitString, then escapePDF per subset) would encode it."""
+
+    def __init__(self, fontname: str, doc: Any) -> None:
+        self.font = getFont(fontname)
+        self.doc = doc
+        self.chars: set[str] = set()
+        self.escaped: dict[int, str] = {}
+        self._seen = -1
+        self._select: dict[tuple[float, float], str] = {}
+        self.update()
+
+    def update(self) -> None:
+        state = self.font.state.get(self.doc)
+        if state is None or len(state.assignments) == self._seen:
+            return
+        self._seen = len(state.assignments)
+        for code, n in state.assignments.items():
+            if n >> 8 == 0 and code not in self.escaped:
+                self.escaped[code] = escapePDF(bytes((n,)))
+                self.chars.add(chr(code))
+        if 32 in self.escaped:  # ReportLab draws a no-break space as a space
+            self.escaped[0xA0] = self.escaped[32]
+            self.chars.add("\xa0")
+
+    def select(self, size: float, leading: float) -> str:
+        """The operators that select the first subset at `size` with `leading`."""
+        key = (size, leading)
+        op = self._select.get(key)
+        if op is None:
+            name = self.font.getSubsetInternalName(0, self.doc)
+            op = self._select[key] = f"{name} {fp_str(size)} Tf {fp_str(leading)} TL"
+        return op
 
 
 class ChunkedTable(Flowable):
