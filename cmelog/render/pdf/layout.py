@@ -125,12 +125,17 @@ class Measure:
         words = text.split()
         if not words:
             return []
+        cache = self._cache.get((font, size))
+        if cache is None:
+            cache = self._cache[(font, size)] = {}
         space = self.width(" ", font, size)
         lines: list[str] = []
         line = ""
         line_w = 0.0
         for word in words:
-            w = self.width(word, font, size)
+            w = cache.get(word)
+            if w is None:
+                w = cache[word] = stringWidth(word, font, size)
             pieces = self._break_word(word, font, size, width) if w > width else [(word, w)]
             for piece, pw in pieces:
                 if not line:
@@ -184,13 +189,18 @@ class Measure:
 Piece = tuple[float, float, str, float, int, tuple[str, ...]]
 _PALETTE: list[Any] = []
 _PALETTE_INDEX: dict[Any, int] = {}
+_PALETTE_BY_ID: dict[int, tuple[int, Any]] = {}  # id -> (index, the colour, kept alive)
 
 
 def _colour_index(colour: Any) -> int:
+    hit = _PALETTE_BY_ID.get(id(colour))  # ReportLab's Color hashes in Python: slow
+    if hit is not None:
+        return hit[0]
     index = _PALETTE_INDEX.get(colour)
     if index is None:
         index = _PALETTE_INDEX[colour] = len(_PALETTE)
         _PALETTE.append(colour)
+    _PALETTE_BY_ID[id(colour)] = (index, colour)
     return index
 
 
@@ -227,26 +237,56 @@ class RowBuilder:
             x += col.width
         self.xs = tuple(xs)
         self.width = x
+        # where a line starts: the left edge of a left-aligned column (None otherwise), the
+        # right edge less padding of a right-aligned one
+        self._left = tuple(
+            self.xs[i] + PAD_X if c.align == "left" else None for i, c in enumerate(self.columns)
+        )
+        self._right = tuple(
+            self.xs[i] + c.width - PAD_X if c.align == "right" else None
+            for i, c in enumerate(self.columns)
+        )
+        # short cells (providers, topics, figures) recur row after row: laid out once
+        self._memo: dict[tuple[Any, ...], tuple[CellLine, ...]] = {}
+
+    def _remember(self, key: tuple[Any, ...], value: list[CellLine]) -> None:
+        if len(self._memo) > 20_000:  # ids and dates are unique: keep it bounded
+            self._memo.clear()
+        self._memo[key] = tuple(value)
 
     def lines(
         self, col: int, text: str, font: str = FONT, size: float = BODY_SIZE, color: Any = INK
     ) -> list[CellLine]:
         """`text` wrapped to column `col` (no more than MAX_CELL_LINES are ever drawn, so a
         huge text is cut before it is wrapped)."""
+        key = ("lines", col, text, font, size, id(color))
+        hit = self._memo.get(key)
+        if hit is not None:
+            return list(hit)
         avail = self.columns[col].width - 2 * PAD_X
         if len(text) > MAX_WRAP_CHARS:
             text = text[:MAX_WRAP_CHARS]
-        return [(font, size, color, ln) for ln in self.m.wrap(text, font, size, avail)]
+        out = [(font, size, color, ln) for ln in self.m.wrap(text, font, size, avail)]
+        if len(text) <= 40:
+            self._remember(key, out)  # the colour is held by the value: its id stays its own
+        return out
 
     def one(
         self, col: int, text: str, font: str = FONT, size: float = BODY_SIZE, color: Any = INK
     ) -> list[CellLine]:
         """A one-line cell; a token wider than the column (a huge number) is set smaller."""
+        key = ("one", col, text, font, size, id(color))
+        hit = self._memo.get(key)
+        if hit is not None:
+            return list(hit)
         avail = self.columns[col].width - 2 * PAD_X
         w = self.m.width(text, font, size)
         if w > avail:
             size = max(3.0, int(size * avail / w * 10) / 10)
-        return [(font, size, color, text)]
+        out = [(font, size, color, text)]
+        if len(text) <= 40:
+            self._remember(key, out)
+        return out
 
     def row(
         self,
@@ -258,51 +298,71 @@ class RowBuilder:
         bottom_align: bool = False,
     ) -> Row:
         """Lay out one row. Cell lines must fit their column (made by `lines` or `one`)."""
-        runs: list[list[Any]] = []  # [dx, baseline, font, size, colour, [lines], cell index]
+        pieces: list[Piece] = []
+        cells_of: list[int] = []  # the cell of each piece (bottom_align only)
         cell_bottoms: dict[int, float] = {}
+        width = self.m.width
+        first_base = PAD_Y + BODY_SIZE * 0.82  # the first lines of all cells share a baseline
         for i, cell in enumerate(cells):
             if not cell:
                 continue
-            col = self.columns[i]
-            cell_lines = list(cell)
-            if len(cell_lines) > MAX_CELL_LINES:
-                font, size, color, _ = cell_lines[MAX_CELL_LINES - 1]
-                cell_lines = cell_lines[: MAX_CELL_LINES - 1] + [
-                    (font, size, color, "\u2026 (clipped)")
-                ]
-            # the first lines of all cells share one baseline, whatever their size
-            base = PAD_Y + BODY_SIZE * 0.82
-            last: list[Any] | None = None
+            if len(cell) > MAX_CELL_LINES:
+                font, size, color, _ = cell[MAX_CELL_LINES - 1]
+                cell = [*cell[: MAX_CELL_LINES - 1], (font, size, color, "\u2026 (clipped)")]
+            left = self._left[i]
+            base = first_base
             size = BODY_SIZE
-            for k, (font, size, color, text) in enumerate(cell_lines):
-                if k:
-                    base += size * LEADING
-                if col.align == "left":
-                    dx = self.xs[i] + PAD_X
+            if left is not None:
+                # consecutive lines sharing font, size and colour make one run
+                run: list[str] | None = None
+                run_key: tuple[str, float, Any] | None = None
+                run_at = 0.0
+                for k, (font, size, color, text) in enumerate(cell):
+                    if k:
+                        base += size * LEADING
                     if (
-                        last is not None
-                        and last[2] == font
-                        and last[3] == size
-                        and last[4] is color
+                        run is not None
+                        and run_key is not None
+                        and run_key[0] == font
+                        and run_key[1] == size
+                        and run_key[2] is color
                     ):
-                        last[5].append(text)
+                        run.append(text)
                         continue
-                else:
-                    w = self.m.width(text, font, size)
-                    if col.align == "right":
-                        dx = self.xs[i] + col.width - PAD_X - w
+                    if run is not None and run_key is not None:
+                        pieces.append(
+                            (left, run_at, run_key[0], run_key[1], _colour_index(run_key[2]),
+                             tuple(run))
+                        )  # fmt: skip
+                        cells_of.append(i)
+                    run, run_key, run_at = [text], (font, size, color), base
+                if run is not None and run_key is not None:
+                    pieces.append(
+                        (left, run_at, run_key[0], run_key[1], _colour_index(run_key[2]),
+                         tuple(run))
+                    )  # fmt: skip
+                    cells_of.append(i)
+            else:
+                right = self._right[i]
+                for k, (font, size, color, text) in enumerate(cell):
+                    if k:
+                        base += size * LEADING
+                    w = width(text, font, size)
+                    if right is not None:
+                        dx = right - w
                     else:
-                        dx = self.xs[i] + (col.width - w) / 2
-                last = [dx, base, font, size, color, [text], i]
-                runs.append(last)
+                        dx = self.xs[i] + (self.columns[i].width - w) / 2
+                    pieces.append((dx, base, font, size, _colour_index(color), (text,)))
+                    cells_of.append(i)
             cell_bottoms[i] = base + size * 0.3
         lowest = max(cell_bottoms.values(), default=BODY_SIZE)
         height = lowest + PAD_Y + 1.0
         if bottom_align:
-            for run in runs:
-                run[1] += lowest - cell_bottoms[run[6]]
-        pieces = tuple((r[0], r[1], r[2], r[3], _colour_index(r[4]), tuple(r[5])) for r in runs)
-        return Row(height, pieces, shaded, entries=entries, total=total)
+            pieces = [
+                (dx, dy + (lowest - cell_bottoms[cells_of[n]]), font, size, col, lines)
+                for n, (dx, dy, font, size, col, lines) in enumerate(pieces)
+            ]
+        return Row(height, tuple(pieces), shaded, entries=entries, total=total)
 
 
 class Progress:
@@ -339,6 +399,16 @@ def _num(v: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
+_NUMS: dict[float, str] = {}  # column edges and row offsets recur on every page
+
+
+def _number(v: float) -> str:
+    if len(_NUMS) > 50_000:
+        _NUMS.clear()
+    text = _NUMS[v] = _num(v)
+    return text
+
+
 class FastText(PDFTextObject):
     """A text object for long tables: positions formatted without ReportLab's pure-Python
     number formatting, and text in the embedded font's first subset encoded by one
@@ -346,9 +416,26 @@ class FastText(PDFTextObject):
     of a large report's drawing time otherwise)."""
 
     def setTextOrigin(self, x: float, y: float) -> None:  # noqa: N802 - ReportLab's name
-        self._code.append(f"1 0 0 1 {_num(x)} {_num(y)} Tm")
+        nx = _NUMS.get(x)
+        if nx is None:
+            nx = _number(x)
+        ny = _NUMS.get(y)
+        if ny is None:
+            ny = _number(y)
+        self._code.append(f"1 0 0 1 {nx} {ny} Tm")
         self._x0 = self._x = x
         self._y0 = self._y = y
+
+    def draw_lines(self, lines: Sequence[str]) -> None:
+        """`textLine` of each line: draws it, then steps down by the leading; never measures."""
+        fmt = self._formatText
+        append = self._code.append
+        for line in lines:
+            append(f"{fmt(line)} T*")
+        self._x = self._x0
+        for _ in lines:
+            self._y -= self._leading  # as textLine does, line by line
+        self._y0 = self._y
 
     def _cache(self) -> dict[tuple[Any, ...], Any]:
         canv = self._canvas
@@ -559,8 +646,7 @@ class ChunkedTable(Flowable):
                     colour = col
                     t.setFillColor(_PALETTE[col])
                 t.setTextOrigin(dx, y - dy)
-                for line in lines:
-                    t.textLine(line)  # draws, then steps down by the leading; never measures
+                t.draw_lines(lines)
             y -= row.height
         c.drawText(t)
         look.progress.advance(sum(r.entries for r in self.rows))
