@@ -17,12 +17,14 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, TableStyle
 
@@ -104,11 +106,27 @@ def para_text(text: str | None, limit: int = MAX_PARA_CHARS) -> str:
     return escape(text_clean)
 
 
+def _ttf_width(face: Any, text: str, size: float) -> float:
+    """ReportLab's width of `text` in an embedded TrueType font, the same sum in the same
+    order (its pure-Python `instanceStringWidthTTF`), with the loop in C."""
+    return 0.001 * size * sum(map(face.charWidths.get, map(ord, text), repeat(face.defaultWidth)))
+
+
 class Measure:
     """String widths with a per-word cache, and greedy line wrapping."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, float], dict[str, float]] = {}
+        self._faces: dict[str, Any] = {}
+
+    def _measure(self, text: str, font: str, size: float) -> float:
+        face = self._faces.get(font)
+        if face is None:
+            f = getFont(font)
+            face = self._faces[font] = f.face if isinstance(f, TTFont) else False
+        if face is False:
+            return float(stringWidth(text, font, size))
+        return _ttf_width(face, text, size)
 
     def width(self, text: str, font: str, size: float) -> float:
         cache = self._cache.get((font, size))
@@ -116,7 +134,7 @@ class Measure:
             cache = self._cache[(font, size)] = {}
         w = cache.get(text)
         if w is None:
-            w = cache[text] = stringWidth(text, font, size)
+            w = cache[text] = self._measure(text, font, size)
         return w
 
     def wrap(self, text: str, font: str, size: float, width: float) -> list[str]:
@@ -135,7 +153,7 @@ class Measure:
         for word in words:
             w = cache.get(word)
             if w is None:
-                w = cache[word] = stringWidth(word, font, size)
+                w = cache[word] = self._measure(word, font, size)
             pieces = self._break_word(word, font, size, width) if w > width else [(word, w)]
             for piece, pw in pieces:
                 if not line:
@@ -430,8 +448,13 @@ class FastText(PDFTextObject):
         """`textLine` of each line: draws it, then steps down by the leading; never measures."""
         fmt = self._formatText
         append = self._code.append
+        table = self._first_subset()
+        chars, escaped = table.chars, table.escaped
         for line in lines:
-            append(f"{fmt(line)} T*")
+            if line and self._curSubset == 0 and chars.issuperset(line):
+                append(f"({line.translate(escaped)}) Tj T*")  # what _formatText would give
+            else:
+                append(f"{fmt(line)} T*")
         self._x = self._x0
         for _ in lines:
             self._y -= self._leading  # as textLine does, line by line
@@ -457,7 +480,7 @@ class FastText(PDFTextObject):
             self._fillColorObj = aColor
             self._code.extend(hit[1])
 
-    def _formatText(self, text: str) -> str:  # noqa: N802 - ReportLab's name
+    def _first_subset(self) -> _FirstSubset:
         canv = self._canvas
         tables: dict[str, _FirstSubset] | None = getattr(canv, "_cmelog_subsets", None)
         if tables is None:
@@ -465,6 +488,10 @@ class FastText(PDFTextObject):
         table = tables.get(self._fontname)
         if table is None:
             table = tables[self._fontname] = _FirstSubset(self._fontname, canv._doc)
+        return table
+
+    def _formatText(self, text: str) -> str:  # noqa: N802 - ReportLab's name
+        table = self._first_subset()
         if text and table.chars.issuperset(text):
             out = f"({text.translate(table.escaped)}) Tj"
             if getattr(self, "_curSubset", -1) != 0:
@@ -654,8 +681,33 @@ class ChunkedTable(Flowable):
         self._rows_h = 0.0
 
 
+_FP: dict[tuple[float, ...], str] = {}
+
+
+def _fp(*values: float) -> str:
+    """ReportLab's `fp_str` (pure Python here), remembered: rules and row shading repeat the
+    same coordinates on every page."""
+    text = _FP.get(values)
+    if text is None:
+        if len(_FP) > 50_000:
+            _FP.clear()
+        text = _FP[values] = fp_str(*values)
+    return text
+
+
 class NumberedCanvas(Canvas):
-    """Keeps every page until save, then stamps the footer with "Page X of Y"."""
+    """Keeps every page until save, then stamps the footer with "Page X of Y". Lines and
+    rectangles are written as ReportLab writes them, their numbers formatted once."""
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        self._code.append(f"n {_fp(x1, y1)} m {_fp(x2, y2)} l S")
+
+    def rect(  # noqa: PLR0913 - ReportLab's signature
+        self, x: float, y: float, width: float, height: float, stroke: int = 1, fill: int = 0
+    ) -> None:
+        self._code.append(
+            f"n {_fp(x, y, width, height)} re " + PATH_OPS[stroke, fill, self._fillMode]
+        )
 
     def __init__(self, *args: Any, footer_left: str, footer_mid: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
