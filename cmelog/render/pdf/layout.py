@@ -695,6 +695,9 @@ def _fp(*values: float) -> str:
     return text
 
 
+HELD_TEXT = 16 << 20  # characters of page operators held uncompressed until save
+
+
 class NumberedCanvas(Canvas):
     """Keeps every page until save, then stamps the footer with "Page X of Y". Lines and
     rectangles are written as ReportLab writes them, their numbers formatted once."""
@@ -714,12 +717,20 @@ class NumberedCanvas(Canvas):
         self._pages: list[dict[str, Any]] = []
         self._footer_left = footer_left
         self._footer_mid = footer_mid
+        self._held_text = 0  # characters of the pages held as text
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-        # A page's drawing operators are thousands of small strings: held compressed until
-        # save, they take a few KB a page instead of a hundred (a 100k-entry report has ~7k).
+        # A page's drawing operators are thousands of small strings: joined, they take about
+        # 15 KB a page instead of a hundred; past HELD_TEXT (a 100k-entry report has ~7k
+        # pages) they are held compressed, a few KB, at the cost of compressing and
+        # decompressing each once more.
         state = dict(self.__dict__)
-        state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
+        text = "\n".join(self._code)
+        if self._held_text + len(text) <= HELD_TEXT:
+            self._held_text += len(text)
+            state["_code"] = text
+        else:
+            state["_code"] = zlib.compress(text.encode("utf-8"), 1)
         self._pages.append(state)
         self._startPage()
 
@@ -734,7 +745,8 @@ class NumberedCanvas(Canvas):
             self._pages = []
             for number, state in enumerate(pages, start=1):
                 self.__dict__.update(state)
-                self._code = [zlib.decompress(state["_code"]).decode("utf-8")]
+                held = state["_code"]
+                self._code = [held if isinstance(held, str) else zlib.decompress(held).decode()]
                 pages[number - 1] = {}  # let the held copy go
                 self._footer(number, total)
                 super().showPage()
