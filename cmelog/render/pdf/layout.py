@@ -657,6 +657,10 @@ class ChunkedTable(Flowable):
         # Text last, in one text object, row by row (the reading order of text extraction);
         # font and colour operators only where they change.
         t = FastText(c)
+        code = t._code  # ReportLab's text object appends its operators here
+        nums = _NUMS
+        chars: set[str] = set()
+        escaped: dict[int, str] = {}
         font_key: tuple[str, float] | None = None
         colour = -1
         y = body_top
@@ -669,11 +673,24 @@ class ChunkedTable(Flowable):
                 if font_key is None or font_key[0] != font or font_key[1] != size:
                     font_key = (font, size)
                     t.setFont(font, size, size * LEADING)
+                    table = t._first_subset()
+                    chars, escaped = table.chars, table.escaped
                 if col != colour:
                     colour = col
                     t.setFillColor(_PALETTE[col])
-                t.setTextOrigin(dx, y - dy)
-                t.draw_lines(lines)
+                # setTextOrigin and draw_lines, inline: the innermost loop of a large report
+                nx = nums.get(dx)
+                if nx is None:
+                    nx = _number(dx)
+                ny = nums.get(y - dy)
+                if ny is None:
+                    ny = _number(y - dy)
+                code.append(f"1 0 0 1 {nx} {ny} Tm")
+                for line in lines:
+                    if line and t._curSubset == 0 and chars.issuperset(line):
+                        code.append(f"({line.translate(escaped)}) Tj T*")
+                    else:
+                        code.append(f"{t._formatText(line)} T*")
             y -= row.height
         c.drawText(t)
         look.progress.advance(sum(r.entries for r in self.rows))
