@@ -12,8 +12,11 @@ from pathlib import Path
 from tests.conftest import CMELOG_EXE, JANE
 
 # Never needed to write the PDF: the storage layer's ORM, the PDF reader, the terminal UI (no
-# progress bar on a pipe), and what xml.sax.saxutils would bring in (urllib, http, ssl, email).
+# progress bar on a pipe), what xml.sax.saxutils would bring in (urllib, http, ssl, email) and
+# what only the bundle uses (zipfile, json).
 NOT_ON_THE_PDF_PATH = (
+    "zipfile",
+    "json",
     "sqlalchemy",
     "sqlmodel",
     "pydantic",
