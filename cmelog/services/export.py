@@ -26,11 +26,10 @@ from cmelog.paths import user_path
 from cmelog.services.context import Context, require_profile
 from cmelog.services.files import atomic_write
 
-if TYPE_CHECKING:
-    import zipfile
-
 # json and zipfile serve the bundle only: imported where used, the PDF and CSV exports do
 # without them
+if TYPE_CHECKING:
+    import zipfile
 
 FORMATS = ("pdf", "csv")
 PROGRESS_THRESHOLD = 2000  # entries: below this an export is quick enough to need no bar

@@ -444,22 +444,6 @@ class FastText(PDFTextObject):
         self._x0 = self._x = x
         self._y0 = self._y = y
 
-    def draw_lines(self, lines: Sequence[str]) -> None:
-        """`textLine` of each line: draws it, then steps down by the leading; never measures."""
-        fmt = self._formatText
-        append = self._code.append
-        table = self._first_subset()
-        chars, escaped = table.chars, table.escaped
-        for line in lines:
-            if line and self._curSubset == 0 and chars.issuperset(line):
-                append(f"({line.translate(escaped)}) Tj T*")  # what _formatText would give
-            else:
-                append(f"{fmt(line)} T*")
-        self._x = self._x0
-        for _ in lines:
-            self._y -= self._leading  # as textLine does, line by line
-        self._y0 = self._y
-
     def _cache(self) -> dict[tuple[Any, ...], Any]:
         canv = self._canvas
         cache: dict[tuple[Any, ...], Any] | None = getattr(canv, "_cmelog_text", None)
@@ -678,7 +662,7 @@ class ChunkedTable(Flowable):
                 if col != colour:
                     colour = col
                     t.setFillColor(_PALETTE[col])
-                # setTextOrigin and draw_lines, inline: the innermost loop of a large report
+                # setTextOrigin and textLine, inline: the innermost loop of a large report
                 nx = nums.get(dx)
                 if nx is None:
                     nx = _number(dx)
