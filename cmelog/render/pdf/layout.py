@@ -696,7 +696,7 @@ def _fp(*values: float) -> str:
     return text
 
 
-HELD_TEXT = 16 << 20  # characters of page operators held uncompressed until save
+HELD_TEXT = 8 << 20  # characters of page operators held uncompressed until save (~550 pages)
 
 
 class NumberedCanvas(Canvas):
