@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 from itertools import chain, islice
 from typing import overload
 
@@ -100,15 +100,57 @@ class ReportCycle:
 
     def subtotals(self) -> tuple[CategoryTotal, ...]:
         """Category 1 and Category 2 (always both, in that order), then any other category."""
+        return self.scan.subtotals
+
+    @cached_property
+    def scan(self) -> CycleScan:
+        """What the export needs from every entry, gathered in one pass over them (a pass
+        reads every entry from the logbook again) and kept: the subtotals, the certificates,
+        the entries with notes and every character of the texts drawn."""
         totals: dict[int, list[int]] = {1: [0, 0, 0], 2: [0, 0, 0]}
         outcomes = self.evaluation.outcomes
+        certificates: dict[str, str | None] = {}
+        noted: set[int] = set()
+        characters: set[str] = set()
+        chars = characters.update
         for e in self.entries:
             t = totals.setdefault(e.category, [0, 0, 0])
             t[0] += 1
             t[1] += e.credits
             outcome = outcomes.get(e.id)
-            t[2] += outcome.counted if outcome is not None else e.credits
-        return tuple(CategoryTotal(c, *totals[c]) for c in sorted(totals))
+            if outcome is None:
+                t[2] += e.credits
+            else:
+                t[2] += outcome.counted
+                if outcome.notes:
+                    noted.add(e.id)
+            if e.certificate_sha256:
+                certificates.setdefault(e.certificate_sha256, e.certificate_name)
+            chars(e.title)
+            if e.provider:
+                chars(e.provider)
+            if e.certificate_name:
+                chars(e.certificate_name)
+            if e.kind:
+                chars(e.kind)
+            for topic in e.topics:
+                chars(topic)
+        return CycleScan(
+            subtotals=tuple(CategoryTotal(c, *totals[c]) for c in sorted(totals)),
+            certificates=certificates,
+            noted=frozenset(noted),
+            characters=frozenset(characters),
+        )
+
+
+@dataclass(frozen=True)
+class CycleScan:
+    """One pass over a cycle's entries (see ReportCycle.scan)."""
+
+    subtotals: tuple[CategoryTotal, ...]
+    certificates: dict[str, str | None]  # SHA-256 -> the first entry's file name, entry order
+    noted: frozenset[int]  # entries whose outcome carries notes
+    characters: frozenset[str]  # of every text of every entry that undrawable() checks
 
 
 @dataclass(frozen=True)
@@ -240,7 +282,7 @@ def _entry_where(e: Entry) -> str:
 
 
 def _texts(
-    report: AuditReport,
+    report: AuditReport, cycles: Sequence[ReportCycle]
 ) -> Iterator[tuple[str | Callable[[], str], tuple[str | None, ...]]]:
     p = report.profile
     yield "the physician's name", (p.name,)
@@ -248,7 +290,7 @@ def _texts(
     yield "the board's name", (report.board_name,)
     seen: set[int] = set()
     entries = chain(
-        (e for c in report.cycles for e in c.entries),
+        (e for c in cycles for e in c.entries),
         (e for ot in report.one_time for e in ot.entries),
     )
     for e in entries:
@@ -272,7 +314,20 @@ def undrawable(report: AuditReport, can_draw: Callable[[str], bool]) -> list[Und
     Whitespace and control characters are not reported (the PDF shows them as spaces)."""
     out: list[Undrawable] = []
     fine: set[str] = set()  # characters known drawable: most texts are checked at C speed
-    for where, texts in _texts(report):
+
+    def drawable(ch: str) -> bool:
+        return ch.isspace() or ord(ch) < 32 or 127 <= ord(ch) < 160 or can_draw(ch)
+
+    # A cycle whose entries hold only drawable characters (its one pass over them, kept) is
+    # not read again entry by entry: nothing of it would be named.
+    cycles = []
+    for c in report.cycles:
+        known = c.scan.characters
+        if not fine.issuperset(known):
+            fine.update(ch for ch in known - fine if drawable(ch))
+        if not fine.issuperset(known):
+            cycles.append(c)
+    for where, texts in _texts(report, cycles):
         bad: dict[str, None] = {}
         for text in texts:
             if not text or fine.issuperset(text):
@@ -280,7 +335,7 @@ def undrawable(report: AuditReport, can_draw: Callable[[str], bool]) -> list[Und
             for ch in text:
                 if ch in fine:
                     continue
-                if ch.isspace() or ord(ch) < 32 or 127 <= ord(ch) < 160 or can_draw(ch):
+                if drawable(ch):
                     fine.add(ch)
                 else:
                     bad[ch] = None

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import re
 import sys
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +15,7 @@ from datetime import date
 from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Protocol, TextIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Protocol, TextIO
 
 from cmelog import __version__
 from cmelog.domain.dates import parse_date
@@ -27,6 +25,11 @@ from cmelog.errors import CmelogError, UsageError
 from cmelog.paths import user_path
 from cmelog.services.context import Context, require_profile
 from cmelog.services.files import atomic_write
+
+# json and zipfile serve the bundle only: imported where used, the PDF and CSV exports do
+# without them
+if TYPE_CHECKING:
+    import zipfile
 
 FORMATS = ("pdf", "csv")
 PROGRESS_THRESHOLD = 2000  # entries: below this an export is quick enough to need no bar
@@ -125,12 +128,15 @@ def build_report(
         attestations=attestations,
         board=profile.board,
     )
+    # the cycles' entries in the one pass that also sums them for the PDF (ReportCycle.scan)
+    wanted: dict[str, str | None] = {}
+    for c in cycles:
+        for sha, name in c.scan.certificates.items():
+            wanted.setdefault(sha, name)
     shown: Iterator[Entry | Attestation] = chain(
-        (e for c in cycles for e in c.entries),
         (e for ot in one_time for e in ot.entries),
         (a for ot in one_time for a in ot.attestations),
     )
-    wanted: dict[str, str | None] = {}
     for item in shown:
         if item.certificate_sha256:
             wanted.setdefault(item.certificate_sha256, item.certificate_name)
@@ -329,6 +335,9 @@ def write_bundle(
 ) -> None:
     """The zip: PDF, CSV, attestations.csv, summary.csv, the certificates (streamed from disk,
     never whole in memory), manifest.json and SHA256SUMS listing every other member."""
+    import json
+    import zipfile
+
     stamp = _zip_time()
     files: list[dict[str, Any]] = []
 

@@ -17,12 +17,14 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, TableStyle
 
@@ -91,6 +93,11 @@ def can_draw(ch: str) -> bool:
     return ord(ch) in register_fonts()
 
 
+def escape(text: str) -> str:
+    """`xml.sax.saxutils.escape`, without importing it (it imports urllib, http and ssl)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
 def para_text(text: str | None, limit: int = MAX_PARA_CHARS) -> str:
     """Escaped Paragraph markup for plain text, clipped to `limit` characters."""
     text_clean = " ".join(clean(text).split())
@@ -99,11 +106,27 @@ def para_text(text: str | None, limit: int = MAX_PARA_CHARS) -> str:
     return escape(text_clean)
 
 
+def _ttf_width(face: Any, text: str, size: float) -> float:
+    """ReportLab's width of `text` in an embedded TrueType font, the same sum in the same
+    order (its pure-Python `instanceStringWidthTTF`), with the loop in C."""
+    return 0.001 * size * sum(map(face.charWidths.get, map(ord, text), repeat(face.defaultWidth)))
+
+
 class Measure:
     """String widths with a per-word cache, and greedy line wrapping."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, float], dict[str, float]] = {}
+        self._faces: dict[str, Any] = {}
+
+    def _measure(self, text: str, font: str, size: float) -> float:
+        face = self._faces.get(font)
+        if face is None:
+            f = getFont(font)
+            face = self._faces[font] = f.face if isinstance(f, TTFont) else False
+        if face is False:
+            return float(stringWidth(text, font, size))
+        return _ttf_width(face, text, size)
 
     def width(self, text: str, font: str, size: float) -> float:
         cache = self._cache.get((font, size))
@@ -111,7 +134,7 @@ class Measure:
             cache = self._cache[(font, size)] = {}
         w = cache.get(text)
         if w is None:
-            w = cache[text] = stringWidth(text, font, size)
+            w = cache[text] = self._measure(text, font, size)
         return w
 
     def wrap(self, text: str, font: str, size: float, width: float) -> list[str]:
@@ -120,12 +143,17 @@ class Measure:
         words = text.split()
         if not words:
             return []
+        cache = self._cache.get((font, size))
+        if cache is None:
+            cache = self._cache[(font, size)] = {}
         space = self.width(" ", font, size)
         lines: list[str] = []
         line = ""
         line_w = 0.0
         for word in words:
-            w = self.width(word, font, size)
+            w = cache.get(word)
+            if w is None:
+                w = cache[word] = self._measure(word, font, size)
             pieces = self._break_word(word, font, size, width) if w > width else [(word, w)]
             for piece, pw in pieces:
                 if not line:
@@ -179,13 +207,18 @@ class Measure:
 Piece = tuple[float, float, str, float, int, tuple[str, ...]]
 _PALETTE: list[Any] = []
 _PALETTE_INDEX: dict[Any, int] = {}
+_PALETTE_BY_ID: dict[int, tuple[int, Any]] = {}  # id -> (index, the colour, kept alive)
 
 
 def _colour_index(colour: Any) -> int:
+    hit = _PALETTE_BY_ID.get(id(colour))  # ReportLab's Color hashes in Python: slow
+    if hit is not None:
+        return hit[0]
     index = _PALETTE_INDEX.get(colour)
     if index is None:
         index = _PALETTE_INDEX[colour] = len(_PALETTE)
         _PALETTE.append(colour)
+    _PALETTE_BY_ID[id(colour)] = (index, colour)
     return index
 
 
@@ -222,26 +255,56 @@ class RowBuilder:
             x += col.width
         self.xs = tuple(xs)
         self.width = x
+        # where a line starts: the left edge of a left-aligned column (None otherwise), the
+        # right edge less padding of a right-aligned one
+        self._left = tuple(
+            self.xs[i] + PAD_X if c.align == "left" else None for i, c in enumerate(self.columns)
+        )
+        self._right = tuple(
+            self.xs[i] + c.width - PAD_X if c.align == "right" else None
+            for i, c in enumerate(self.columns)
+        )
+        # short cells (providers, topics, figures) recur row after row: laid out once
+        self._memo: dict[tuple[Any, ...], tuple[CellLine, ...]] = {}
+
+    def _remember(self, key: tuple[Any, ...], value: list[CellLine]) -> None:
+        if len(self._memo) > 20_000:  # ids and dates are unique: keep it bounded
+            self._memo.clear()
+        self._memo[key] = tuple(value)
 
     def lines(
         self, col: int, text: str, font: str = FONT, size: float = BODY_SIZE, color: Any = INK
     ) -> list[CellLine]:
         """`text` wrapped to column `col` (no more than MAX_CELL_LINES are ever drawn, so a
         huge text is cut before it is wrapped)."""
+        key = ("lines", col, text, font, size, id(color))
+        hit = self._memo.get(key)
+        if hit is not None:
+            return list(hit)
         avail = self.columns[col].width - 2 * PAD_X
         if len(text) > MAX_WRAP_CHARS:
             text = text[:MAX_WRAP_CHARS]
-        return [(font, size, color, ln) for ln in self.m.wrap(text, font, size, avail)]
+        out = [(font, size, color, ln) for ln in self.m.wrap(text, font, size, avail)]
+        if len(text) <= 40:
+            self._remember(key, out)  # the colour is held by the value: its id stays its own
+        return out
 
     def one(
         self, col: int, text: str, font: str = FONT, size: float = BODY_SIZE, color: Any = INK
     ) -> list[CellLine]:
         """A one-line cell; a token wider than the column (a huge number) is set smaller."""
+        key = ("one", col, text, font, size, id(color))
+        hit = self._memo.get(key)
+        if hit is not None:
+            return list(hit)
         avail = self.columns[col].width - 2 * PAD_X
         w = self.m.width(text, font, size)
         if w > avail:
             size = max(3.0, int(size * avail / w * 10) / 10)
-        return [(font, size, color, text)]
+        out = [(font, size, color, text)]
+        if len(text) <= 40:
+            self._remember(key, out)
+        return out
 
     def row(
         self,
@@ -253,51 +316,71 @@ class RowBuilder:
         bottom_align: bool = False,
     ) -> Row:
         """Lay out one row. Cell lines must fit their column (made by `lines` or `one`)."""
-        runs: list[list[Any]] = []  # [dx, baseline, font, size, colour, [lines], cell index]
+        pieces: list[Piece] = []
+        cells_of: list[int] = []  # the cell of each piece (bottom_align only)
         cell_bottoms: dict[int, float] = {}
+        width = self.m.width
+        first_base = PAD_Y + BODY_SIZE * 0.82  # the first lines of all cells share a baseline
         for i, cell in enumerate(cells):
             if not cell:
                 continue
-            col = self.columns[i]
-            cell_lines = list(cell)
-            if len(cell_lines) > MAX_CELL_LINES:
-                font, size, color, _ = cell_lines[MAX_CELL_LINES - 1]
-                cell_lines = cell_lines[: MAX_CELL_LINES - 1] + [
-                    (font, size, color, "\u2026 (clipped)")
-                ]
-            # the first lines of all cells share one baseline, whatever their size
-            base = PAD_Y + BODY_SIZE * 0.82
-            last: list[Any] | None = None
+            if len(cell) > MAX_CELL_LINES:
+                font, size, color, _ = cell[MAX_CELL_LINES - 1]
+                cell = [*cell[: MAX_CELL_LINES - 1], (font, size, color, "\u2026 (clipped)")]
+            left = self._left[i]
+            base = first_base
             size = BODY_SIZE
-            for k, (font, size, color, text) in enumerate(cell_lines):
-                if k:
-                    base += size * LEADING
-                if col.align == "left":
-                    dx = self.xs[i] + PAD_X
+            if left is not None:
+                # consecutive lines sharing font, size and colour make one run
+                run: list[str] | None = None
+                run_key: tuple[str, float, Any] | None = None
+                run_at = 0.0
+                for k, (font, size, color, text) in enumerate(cell):
+                    if k:
+                        base += size * LEADING
                     if (
-                        last is not None
-                        and last[2] == font
-                        and last[3] == size
-                        and last[4] is color
+                        run is not None
+                        and run_key is not None
+                        and run_key[0] == font
+                        and run_key[1] == size
+                        and run_key[2] is color
                     ):
-                        last[5].append(text)
+                        run.append(text)
                         continue
-                else:
-                    w = self.m.width(text, font, size)
-                    if col.align == "right":
-                        dx = self.xs[i] + col.width - PAD_X - w
+                    if run is not None and run_key is not None:
+                        pieces.append(
+                            (left, run_at, run_key[0], run_key[1], _colour_index(run_key[2]),
+                             tuple(run))
+                        )  # fmt: skip
+                        cells_of.append(i)
+                    run, run_key, run_at = [text], (font, size, color), base
+                if run is not None and run_key is not None:
+                    pieces.append(
+                        (left, run_at, run_key[0], run_key[1], _colour_index(run_key[2]),
+                         tuple(run))
+                    )  # fmt: skip
+                    cells_of.append(i)
+            else:
+                right = self._right[i]
+                for k, (font, size, color, text) in enumerate(cell):
+                    if k:
+                        base += size * LEADING
+                    w = width(text, font, size)
+                    if right is not None:
+                        dx = right - w
                     else:
-                        dx = self.xs[i] + (col.width - w) / 2
-                last = [dx, base, font, size, color, [text], i]
-                runs.append(last)
+                        dx = self.xs[i] + (self.columns[i].width - w) / 2
+                    pieces.append((dx, base, font, size, _colour_index(color), (text,)))
+                    cells_of.append(i)
             cell_bottoms[i] = base + size * 0.3
         lowest = max(cell_bottoms.values(), default=BODY_SIZE)
         height = lowest + PAD_Y + 1.0
         if bottom_align:
-            for run in runs:
-                run[1] += lowest - cell_bottoms[run[6]]
-        pieces = tuple((r[0], r[1], r[2], r[3], _colour_index(r[4]), tuple(r[5])) for r in runs)
-        return Row(height, pieces, shaded, entries=entries, total=total)
+            pieces = [
+                (dx, dy + (lowest - cell_bottoms[cells_of[n]]), font, size, col, lines)
+                for n, (dx, dy, font, size, col, lines) in enumerate(pieces)
+            ]
+        return Row(height, tuple(pieces), shaded, entries=entries, total=total)
 
 
 class Progress:
@@ -334,13 +417,30 @@ def _num(v: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
+_NUMS: dict[float, str] = {}  # column edges and row offsets recur on every page
+
+
+def _number(v: float) -> str:
+    if len(_NUMS) > 50_000:
+        _NUMS.clear()
+    text = _NUMS[v] = _num(v)
+    return text
+
+
 class FastText(PDFTextObject):
     """A text object for long tables: positions formatted without ReportLab's pure-Python
-    number formatting, and each distinct (font, size, text) encoded for the embedded font's
-    subsets once per document (the bulk of a large report's drawing time otherwise)."""
+    number formatting, and text in the embedded font's first subset encoded by one
+    str.translate instead of ReportLab's per-character splitString and escapePDF (the bulk
+    of a large report's drawing time otherwise)."""
 
     def setTextOrigin(self, x: float, y: float) -> None:  # noqa: N802 - ReportLab's name
-        self._code.append(f"1 0 0 1 {_num(x)} {_num(y)} Tm")
+        nx = _NUMS.get(x)
+        if nx is None:
+            nx = _number(x)
+        ny = _NUMS.get(y)
+        if ny is None:
+            ny = _number(y)
+        self._code.append(f"1 0 0 1 {nx} {ny} Tm")
         self._x0 = self._x = x
         self._y0 = self._y = y
 
@@ -364,21 +464,65 @@ class FastText(PDFTextObject):
             self._fillColorObj = aColor
             self._code.extend(hit[1])
 
+    def _first_subset(self) -> _FirstSubset:
+        canv = self._canvas
+        tables: dict[str, _FirstSubset] | None = getattr(canv, "_cmelog_subsets", None)
+        if tables is None:
+            tables = canv._cmelog_subsets = {}
+        table = tables.get(self._fontname)
+        if table is None:
+            table = tables[self._fontname] = _FirstSubset(self._fontname, canv._doc)
+        return table
+
     def _formatText(self, text: str) -> str:  # noqa: N802 - ReportLab's name
-        cache = self._cache()
-        if len(text) > 24:  # titles are mostly unique: caching them would only hold memory
-            return str(super()._formatText(text))
-        subset: int = getattr(self, "_curSubset", -1)
-        key = (self._fontname, self._fontsize, self._leading, subset, text)
-        hit = cache.get(key)
-        if hit is None:
-            if len(cache) > 20_000:  # ids and dates are unique too: keep the cache bounded
-                cache.clear()
-            out = super()._formatText(text)
-            hit = cache[key] = (out, getattr(self, "_curSubset", -1))
-        else:
-            self._curSubset = hit[1]
-        return str(hit[0])
+        table = self._first_subset()
+        if text and table.chars.issuperset(text):
+            out = f"({text.translate(table.escaped)}) Tj"
+            if getattr(self, "_curSubset", -1) != 0:
+                self._curSubset = 0
+                out = f"{table.select(self._fontsize, self._leading)} {out}"
+            return out
+        out = str(super()._formatText(text))  # assigns the new characters their codes
+        table.update()
+        return out
+
+
+class _FirstSubset:
+    """The characters of an embedded font that ReportLab has put in its first subset (the
+    ASCII ones and the first others drawn) for one document, each with its escaped code: a
+    text drawn only in them is encoded by one str.translate, exactly as ReportLab's
+    `_formatText` (splitString, then escapePDF per subset) would encode it."""
+
+    def __init__(self, fontname: str, doc: Any) -> None:
+        self.font = getFont(fontname)
+        self.doc = doc
+        self.chars: set[str] = set()
+        self.escaped: dict[int, str] = {}
+        self._seen = -1
+        self._select: dict[tuple[float, float], str] = {}
+        self.update()
+
+    def update(self) -> None:
+        state = self.font.state.get(self.doc)
+        if state is None or len(state.assignments) == self._seen:
+            return
+        self._seen = len(state.assignments)
+        for code, n in state.assignments.items():
+            if n >> 8 == 0 and code not in self.escaped:
+                self.escaped[code] = escapePDF(bytes((n,)))
+                self.chars.add(chr(code))
+        if 32 in self.escaped:  # ReportLab draws a no-break space as a space
+            self.escaped[0xA0] = self.escaped[32]
+            self.chars.add("\xa0")
+
+    def select(self, size: float, leading: float) -> str:
+        """The operators that select the first subset at `size` with `leading`."""
+        key = (size, leading)
+        op = self._select.get(key)
+        if op is None:
+            name = self.font.getSubsetInternalName(0, self.doc)
+            op = self._select[key] = f"{name} {fp_str(size)} Tf {fp_str(leading)} TL"
+        return op
 
 
 class ChunkedTable(Flowable):
@@ -497,6 +641,10 @@ class ChunkedTable(Flowable):
         # Text last, in one text object, row by row (the reading order of text extraction);
         # font and colour operators only where they change.
         t = FastText(c)
+        code = t._code  # ReportLab's text object appends its operators here
+        nums = _NUMS
+        chars: set[str] = set()
+        escaped: dict[int, str] = {}
         font_key: tuple[str, float] | None = None
         colour = -1
         y = body_top
@@ -509,12 +657,24 @@ class ChunkedTable(Flowable):
                 if font_key is None or font_key[0] != font or font_key[1] != size:
                     font_key = (font, size)
                     t.setFont(font, size, size * LEADING)
+                    table = t._first_subset()
+                    chars, escaped = table.chars, table.escaped
                 if col != colour:
                     colour = col
                     t.setFillColor(_PALETTE[col])
-                t.setTextOrigin(dx, y - dy)
+                # setTextOrigin and textLine, inline: the innermost loop of a large report
+                nx = nums.get(dx)
+                if nx is None:
+                    nx = _number(dx)
+                ny = nums.get(y - dy)
+                if ny is None:
+                    ny = _number(y - dy)
+                code.append(f"1 0 0 1 {nx} {ny} Tm")
                 for line in lines:
-                    t.textLine(line)  # draws, then steps down by the leading; never measures
+                    if line and t._curSubset == 0 and chars.issuperset(line):
+                        code.append(f"({line.translate(escaped)}) Tj T*")
+                    else:
+                        code.append(f"{t._formatText(line)} T*")
             y -= row.height
         c.drawText(t)
         look.progress.advance(sum(r.entries for r in self.rows))
@@ -522,20 +682,56 @@ class ChunkedTable(Flowable):
         self._rows_h = 0.0
 
 
+_FP: dict[tuple[float, ...], str] = {}
+
+
+def _fp(*values: float) -> str:
+    """ReportLab's `fp_str` (pure Python here), remembered: rules and row shading repeat the
+    same coordinates on every page."""
+    text = _FP.get(values)
+    if text is None:
+        if len(_FP) > 50_000:
+            _FP.clear()
+        text = _FP[values] = fp_str(*values)
+    return text
+
+
+HELD_TEXT = 8 << 20  # characters of page operators held uncompressed until save (~550 pages)
+
+
 class NumberedCanvas(Canvas):
-    """Keeps every page until save, then stamps the footer with "Page X of Y"."""
+    """Keeps every page until save, then stamps the footer with "Page X of Y". Lines and
+    rectangles are written as ReportLab writes them, their numbers formatted once."""
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        self._code.append(f"n {_fp(x1, y1)} m {_fp(x2, y2)} l S")
+
+    def rect(  # noqa: PLR0913 - ReportLab's signature
+        self, x: float, y: float, width: float, height: float, stroke: int = 1, fill: int = 0
+    ) -> None:
+        self._code.append(
+            f"n {_fp(x, y, width, height)} re " + PATH_OPS[stroke, fill, self._fillMode]
+        )
 
     def __init__(self, *args: Any, footer_left: str, footer_mid: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
         self._footer_left = footer_left
         self._footer_mid = footer_mid
+        self._held_text = 0  # characters of the pages held as text
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-        # A page's drawing operators are thousands of small strings: held compressed until
-        # save, they take a few KB a page instead of a hundred (a 100k-entry report has ~7k).
+        # A page's drawing operators are thousands of small strings: joined, they take about
+        # 15 KB a page instead of a hundred; past HELD_TEXT (a 100k-entry report has ~7k
+        # pages) they are held compressed, a few KB, at the cost of compressing and
+        # decompressing each once more.
         state = dict(self.__dict__)
-        state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
+        text = "\n".join(self._code)
+        if self._held_text + len(text) <= HELD_TEXT:
+            self._held_text += len(text)
+            state["_code"] = text
+        else:
+            state["_code"] = zlib.compress(text.encode("utf-8"), 1)
         self._pages.append(state)
         self._startPage()
 
@@ -550,7 +746,8 @@ class NumberedCanvas(Canvas):
             self._pages = []
             for number, state in enumerate(pages, start=1):
                 self.__dict__.update(state)
-                self._code = [zlib.decompress(state["_code"]).decode("utf-8")]
+                held = state["_code"]
+                self._code = [held if isinstance(held, str) else zlib.decompress(held).decode()]
                 pages[number - 1] = {}  # let the held copy go
                 self._footer(number, total)
                 super().showPage()

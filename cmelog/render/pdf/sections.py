@@ -82,8 +82,21 @@ TOPIC_LABELS = {
 NO_ACTIVITIES = "No activities recorded in cmelog for this cycle."
 
 
+class _Paragraph(Paragraph):
+    """A Paragraph broken into lines once per width: a table measures its cells, KeepTogether
+    the whole block, then each is drawn, every time wrapping the same text at the same width."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        last: tuple[float, tuple[float, float]] | None = self.__dict__.get("_cmelog_wrapped")
+        if last is not None and last[0] == availWidth:
+            return last[1]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._cmelog_wrapped = (availWidth, size)
+        return size
+
+
 def p(markup: str, style: str = "small") -> Paragraph:
-    return Paragraph(markup, STYLES[style])
+    return _Paragraph(markup, STYLES[style])
 
 
 def window_text(cycle_or_window: Any) -> str:
@@ -334,9 +347,9 @@ def _caps_notes(cycle: ReportCycle) -> list[Flowable]:
         for note in r.notes:
             items.append(f"<b>{para_text(r.label, 200)}</b>: {para_text(note, 400)}")
     grouped: dict[str, list[int]] = {}
-    in_cycle = {e.id for e in cycle.entries}
+    noted = cycle.scan.noted  # the cycle's entries whose outcome carries notes
     for entry_id, outcome in sorted(cycle.evaluation.outcomes.items()):
-        if entry_id not in in_cycle:
+        if entry_id not in noted:
             continue
         for note in outcome.notes:
             grouped.setdefault(note, []).append(entry_id)
@@ -351,7 +364,7 @@ def _caps_notes(cycle: ReportCycle) -> list[Flowable]:
     if not items:
         return [p("No caps applied in this cycle.", "muted")]
     out: list[Flowable] = [p("Caps applied", "h2")]
-    out += [Paragraph(text, STYLES["bullet"], bulletText="\u2022") for text in items]
+    out += [_Paragraph(text, STYLES["bullet"], bulletText="\u2022") for text in items]
     return out
 
 
