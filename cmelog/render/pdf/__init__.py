@@ -17,10 +17,6 @@ variable.
 
 from __future__ import annotations
 
-# isort: off
-from cmelog.render.pdf import _platypus  # noqa: F401 - first: imports ReportLab's platypus
-
-# isort: on
 from collections.abc import Callable
 from functools import partial
 from typing import BinaryIO
