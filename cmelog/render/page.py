@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from cmelog.domain.textsafe import neutralise
 
@@ -155,6 +155,28 @@ class PlainPage:
         self._write(lines)
 
 
+def rich_table(columns: Sequence[Column], rows: Sequence[Sequence[tuple[Cell, str | None]]]) -> Any:
+    """The Rich table this module lays out itself (imports Rich: for a terminal, or a page too
+    narrow for the plain layout)."""
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(header_style="bold", show_edge=False, pad_edge=False, box=None)
+    for c in columns:
+        if c.wrap:
+            table.add_column(c.header, overflow="fold", ratio=1)
+        else:
+            table.add_column(c.header, no_wrap=True)
+    for row in rows:
+        cells: list[Any] = []
+        for cell, style in row:
+            text = Text(cell.text, style=style or "")
+            cells.append(Padding(text, (0, 0, 0, cell.indent)) if cell.indent else text)
+        table.add_row(*cells)
+    return table
+
+
 def rich_table_lines(
     columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int
 ) -> list[str]:
@@ -162,20 +184,8 @@ def rich_table_lines(
     import io
 
     from rich.console import Console
-    from rich.padding import Padding
-    from rich.table import Table
-    from rich.text import Text
 
-    table = Table(show_edge=False, pad_edge=False, box=None)
-    for c in columns:
-        if c.wrap:
-            table.add_column(c.header, overflow="fold", ratio=1)
-        else:
-            table.add_column(c.header, no_wrap=True)
-    for row in rows:
-        table.add_row(
-            *[Padding(Text(c.text), (0, 0, 0, c.indent)) if c.indent else Text(c.text) for c in row]
-        )
+    table = rich_table(columns, [[(c, None) for c in row] for row in rows])
     buf = io.StringIO()
     Console(file=buf, width=width, no_color=True, color_system=None, highlight=False).print(table)
     return [line.rstrip() for line in buf.getvalue().split("\n")[:-1]]

@@ -136,22 +136,9 @@ class RichPage:
     def table(
         self, columns: Sequence[Column], rows: Sequence[Sequence[tuple[Cell, str | None]]]
     ) -> None:
-        from rich.padding import Padding
-        from rich.table import Table
-        from rich.text import Text
+        from cmelog.render.page import rich_table
 
-        t = Table(header_style="bold", show_edge=False, pad_edge=False, box=None)
-        for c in columns:
-            if c.wrap:
-                t.add_column(c.header, overflow="fold", ratio=1)
-            else:
-                t.add_column(c.header, no_wrap=True)
-        for row in rows:
-            cells: list[Any] = []
-            for cell, style in row:
-                text = Text(cell.text, style=style or "")
-                cells.append(Padding(text, (0, 0, 0, cell.indent)) if cell.indent else text)
-            t.add_row(*cells)
+        t = rich_table(columns, rows)
         self.out.print(t)
 
 

@@ -13,27 +13,10 @@ from typing import Any
 
 from cmelog.domain.model import Entry
 from cmelog.storage.reads import topics_to_db
+from cmelog.storage.rows import RECORD_COLUMNS
 
-# every column of the entry table but its id, in the order of `entry_values`
-ENTRY_FIELDS = (
-    "title",
-    "date",
-    "end_date",
-    "eff_date",
-    "provider",
-    "category",
-    "credits",
-    "minutes",
-    "kind",
-    "topics",
-    "format",
-    "url",
-    "certificate_sha256",
-    "certificate_name",
-    "notes",
-    "source",
-    "moc_points",
-)
+# the stored columns (id aside) with the effective date after the end date, as entry_values gives
+ENTRY_FIELDS = ("title", "date", "end_date", "eff_date", *RECORD_COLUMNS[4:])
 _INSERT_ENTRY = (
     f"INSERT INTO entry ({', '.join(ENTRY_FIELDS)}) VALUES ({', '.join('?' for _ in ENTRY_FIELDS)})"
 )

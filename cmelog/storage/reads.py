@@ -20,27 +20,10 @@ from typing import Any
 
 from cmelog.domain.model import Attestation, Entry, Ledger, License, Profile
 
-SQLITE_MAX_INT = 2**63 - 1
+# one list of an entry's columns for every read (storage/rows.py is light: no domain model)
+from cmelog.storage.rows import RECORD_COLUMNS as ENTRY_COLUMNS
+from cmelog.storage.rows import SQLITE_MAX_INT as SQLITE_MAX_INT
 
-ENTRY_COLUMNS = (
-    "id",
-    "title",
-    "date",
-    "end_date",
-    "provider",
-    "category",
-    "credits",
-    "minutes",
-    "kind",
-    "topics",
-    "format",
-    "url",
-    "certificate_sha256",
-    "certificate_name",
-    "notes",
-    "source",
-    "moc_points",
-)
 _ENTRY_SELECT = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entry"
 _ORDER = " ORDER BY date, id"
 
