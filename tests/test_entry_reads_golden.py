@@ -127,9 +127,16 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cert = tmp / "Course certificate.pdf"
     cert.write_bytes(b"%PDF-1.4 golden certificate")
 
+    from typer.testing import CliRunner
+
+    from cmelog.cli import app
+
+    runner = CliRunner()
+
     def ok(*args: str) -> None:
-        r = _run(["--db", str(db), *args], env)
-        assert r.returncode == 0, r.stderr.decode()
+        # the logbook is built in-process (quick); every case below runs the installed command
+        r = runner.invoke(app, ["--db", str(db), *args], env=env, catch_exceptions=False)
+        assert r.exit_code == 0, r.stderr
 
     ok("init", "--name", "Jane Roe, MD", "--birthday", "1975-06-15", "--license", "123456",
        "--license-expires", "2026-06-15")  # fmt: skip
