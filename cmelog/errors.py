@@ -30,6 +30,15 @@ class UsageError(CmelogError):
         super().__init__(message, ExitStatus.USAGE)
 
 
+class EntryNotFound(CmelogError):
+    """No entry has this id (exit 1)."""
+
+    def __init__(self, entry_id: int) -> None:
+        super().__init__(
+            f"There is no entry {entry_id}; `cmelog list` shows the entries and their ids."
+        )
+
+
 class NoProfileError(CmelogError):
     def __init__(self, path: object = None, *, missing_file: bool = False) -> None:
         if missing_file:

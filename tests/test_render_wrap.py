@@ -1,4 +1,4 @@
-"""render.text.wrap_plain wraps as Rich's Text.wrap does (status bullets use it for speed)."""
+"""render.page.wrap_plain wraps as Rich's Text.wrap does (status bullets use it for speed)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from cmelog.render.text import wrap_plain
+from cmelog.render.page import wrap_plain
 
 WORDS = st.sampled_from(
     ["a", "credit", "risk-management", "2026-06-15", "(BORIM", "王小明", "Αλέξανδρος", "x" * 30]

@@ -372,7 +372,7 @@ def _whole(text: str, what: str, accepted: str) -> int:
 def _entry_id(text: str) -> int:
     number = _whole(text, "Entry id", "the number shown by `cmelog list`")
     if number > 2**63 - 1:  # larger than any SQLite row id: certainly not stored
-        from cmelog.services.entries import not_found
+        from cmelog.errors import EntryNotFound
 
-        raise not_found(number)
+        raise EntryNotFound(number)
     return number

@@ -15,8 +15,6 @@ from cmelog.domain.credits import format_credits
 from cmelog.domain.model import Attestation, Entry, Profile
 from cmelog.domain.textsafe import neutralise
 from cmelog.render.detail import EntryView, detail_rows
-from cmelog.render.page import bar as bar
-from cmelog.render.page import wrap_plain as wrap_plain
 
 
 def console(stderr: bool = False) -> Console:

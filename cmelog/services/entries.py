@@ -19,7 +19,7 @@ from cmelog.domain.entries import (
 from cmelog.domain.model import Entry, Renewal
 from cmelog.domain.suggest import parse_date_hint as parse_date
 from cmelog.domain.textsafe import neutralise
-from cmelog.errors import CmelogError, UsageError
+from cmelog.errors import CmelogError, EntryNotFound, UsageError
 from cmelog.services.certificates import (
     StoredCertificate,
     check_certificate,
@@ -88,7 +88,7 @@ def _save(
             profile = require_profile(s)
             base = None
             if entry_id is not None and (base := reads.get_entry(s, entry_id)) is None:
-                raise not_found(entry_id)
+                raise EntryNotFound(entry_id)
             built: Built = build_entry(inp, entry_rules(profile, ctx), ctx.today, base)
             entry = built.entry
             if source is not None:
@@ -126,12 +126,6 @@ def add_entry(
     return _save(ctx, None, inp, certificate, allow_duplicate, confirm_duplicate, source)
 
 
-def not_found(entry_id: int) -> CmelogError:
-    return CmelogError(
-        f"There is no entry {entry_id}; `cmelog list` shows the entries and their ids."
-    )
-
-
 def show_entry(ctx: Context, entry_id: int) -> Entry:
     from cmelog.storage import reads
 
@@ -139,7 +133,7 @@ def show_entry(ctx: Context, entry_id: int) -> Entry:
         require_profile(s)
         entry = reads.get_entry(s, entry_id)
         if entry is None:
-            raise not_found(entry_id)
+            raise EntryNotFound(entry_id)
         return entry
 
 
@@ -162,7 +156,7 @@ def entry_context(ctx: Context, entry_id: int | None = None) -> tuple[object, En
         profile = require_profile(s)
         base = reads.get_entry(s, entry_id) if entry_id is not None else None
         if entry_id is not None and base is None:
-            raise not_found(entry_id)
+            raise EntryNotFound(entry_id)
         return entry_rules(profile, ctx), base
 
 
@@ -174,7 +168,7 @@ def delete_entry(ctx: Context, entry_id: int, confirm: object = None) -> Entry:
         require_profile(s)
         entry = reads.get_entry(s, entry_id)
         if entry is None:
-            raise not_found(entry_id)
+            raise EntryNotFound(entry_id)
         if callable(confirm) and not confirm(entry):
             raise CmelogError("Nothing was deleted.")
         repo.delete_entry(s, entry_id)

@@ -13,15 +13,9 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from cmelog.errors import CmelogError, NoProfileError
+from cmelog.errors import EntryNotFound, NoProfileError
 from cmelog.services.context import Context
 from cmelog.storage.rows import EntryRecord
-
-
-def not_found(entry_id: int) -> CmelogError:
-    return CmelogError(
-        f"There is no entry {entry_id}; `cmelog list` shows the entries and their ids."
-    )
 
 
 def _require_profile(con: Any) -> None:
@@ -75,5 +69,5 @@ def entry_record(ctx: Context, entry_id: int) -> EntryRecord:
         _require_profile(con)
         record = rows.entry_record(con, entry_id)
         if record is None:
-            raise not_found(entry_id)
+            raise EntryNotFound(entry_id)
         return record

@@ -23,6 +23,7 @@ from cmelog.domain.model import Attestation, Entry, Ledger, License, Profile
 # one list of an entry's columns for every read (storage/rows.py is light: no domain model)
 from cmelog.storage.rows import RECORD_COLUMNS as ENTRY_COLUMNS
 from cmelog.storage.rows import SQLITE_MAX_INT as SQLITE_MAX_INT
+from cmelog.storage.rows import window_filter
 
 _ENTRY_SELECT = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entry"
 _ORDER = " ORDER BY date, id"
@@ -201,17 +202,7 @@ def _entry_query(
     topics_any: Sequence[str] | None = None,
 ) -> tuple[str, list[Any]]:
     """The SELECT of entries by effective date window and filters, ordered by date then id."""
-    where: list[str] = []
-    args: list[Any] = []
-    if start is not None:
-        where.append("eff_date >= ?")
-        args.append(start.isoformat())
-    if end is not None:
-        where.append("eff_date <= ?")
-        args.append(end.isoformat())
-    if category is not None:
-        where.append("category = ?")
-        args.append(category)
+    where, args = window_filter(start, end, category)
     if topic is not None:
         where.append("topics LIKE ?")
         args.append(f"%;{topic};%")

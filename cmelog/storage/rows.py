@@ -52,6 +52,25 @@ RECORD_COLUMNS = (
 )
 
 
+def window_filter(
+    start: dt.date | None, end: dt.date | None, category: int | None
+) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions (and their arguments) of entries whose effective date lies in the
+    window, of `category` when given: shared by every entry query (storage/reads.py too)."""
+    where: list[str] = []
+    args: list[Any] = []
+    if start is not None:
+        where.append("eff_date >= ?")
+        args.append(start.isoformat())
+    if end is not None:
+        where.append("eff_date <= ?")
+        args.append(end.isoformat())
+    if category is not None:
+        where.append("category = ?")
+        args.append(category)
+    return where, args
+
+
 def day(value: Any) -> dt.date | None:
     """A stored date (None when none), read as storage/reads.py reads it."""
     if value is None or value == "":
@@ -84,17 +103,7 @@ def list_rows(
 ) -> Iterator[tuple[Any, ...]]:
     """LIST_COLUMNS of the entries whose effective date is in the window, of `category` when
     given, ordered by date then id, read from the cursor a batch at a time (bounded memory)."""
-    where: list[str] = []
-    args: list[Any] = []
-    if start is not None:
-        where.append("eff_date >= ?")
-        args.append(start.isoformat())
-    if end is not None:
-        where.append("eff_date <= ?")
-        args.append(end.isoformat())
-    if category is not None:
-        where.append("category = ?")
-        args.append(category)
+    where, args = window_filter(start, end, category)
     sql = _LIST_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY date, id"
     cursor = con.execute(sql, args)
     try:

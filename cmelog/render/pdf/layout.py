@@ -332,33 +332,17 @@ class RowBuilder:
             size = BODY_SIZE
             if left is not None:
                 # consecutive lines sharing font, size and colour make one run
-                run: list[str] | None = None
-                run_key: tuple[str, float, Any] | None = None
-                run_at = 0.0
+                runs: list[tuple[str, float, Any, float, list[str]]] = []
                 for k, (font, size, color, text) in enumerate(cell):
                     if k:
                         base += size * LEADING
-                    if (
-                        run is not None
-                        and run_key is not None
-                        and run_key[0] == font
-                        and run_key[1] == size
-                        and run_key[2] is color
-                    ):
-                        run.append(text)
-                        continue
-                    if run is not None and run_key is not None:
-                        pieces.append(
-                            (left, run_at, run_key[0], run_key[1], _colour_index(run_key[2]),
-                             tuple(run))
-                        )  # fmt: skip
-                        cells_of.append(i)
-                    run, run_key, run_at = [text], (font, size, color), base
-                if run is not None and run_key is not None:
-                    pieces.append(
-                        (left, run_at, run_key[0], run_key[1], _colour_index(run_key[2]),
-                         tuple(run))
-                    )  # fmt: skip
+                    last = runs[-1] if runs else None
+                    if last and last[0] == font and last[1] == size and last[2] is color:
+                        last[4].append(text)
+                    else:
+                        runs.append((font, size, color, base, [text]))
+                for font, size, color, at, texts in runs:
+                    pieces.append((left, at, font, size, _colour_index(color), tuple(texts)))
                     cells_of.append(i)
             else:
                 right = self._right[i]
