@@ -454,12 +454,12 @@ def test_printed_expiration_on_the_birthday_keeps_the_leap_day_rule() -> None:
 
 def test_rules_file_timing_drives_the_dates() -> None:
     """Mailing and waiver days and the first-renewal window come from the board's rules."""
-    import dataclasses
+    import msgspec.structs
 
     from cmelog.rules import load_rules
 
     ma = load_rules("MA").renewal
-    other = dataclasses.replace(
+    other = msgspec.structs.replace(
         ma, application_mailing_days=45, waiver_request_days=20, first_renewal_window_months=1
     )
     p = profile("1975-06-15", expires="2026-06-15")

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from cmelog.domain.engine import aggregable, cap_topics, caps_order_free, evaluate, is_plain
 from cmelog.domain.model import (
@@ -571,7 +571,7 @@ def entries(draw: st.DrawFn, lo: date = date(2023, 9, 1), hi: date = date(2027, 
 
 
 def _unique(items: list[Entry]) -> list[Entry]:
-    return [Entry(**{**e.__dict__, "id": i + 1}) for i, e in enumerate(items)]
+    return [replace(e, id=i + 1) for i, e in enumerate(items)]
 
 
 PROFILES = st.builds(
@@ -602,7 +602,7 @@ def test_adding_an_entry_never_lowers_an_earned_figure(
     before the cycle uses up part of that year's cap. Outside those cases every figure holds.
     """
     logbook = _unique(existing)
-    added = Entry(**{**new.__dict__, "id": len(logbook) + 1})
+    added = replace(new, id=len(logbook) + 1)
     before = run(logbook, profile=profile)
     after = run([*logbook, added], profile=profile)
     kind = RULES.kinds[added.kind]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from msgspec.structs import replace
 
 from cmelog.domain.dates import minus_months, on_birthday, parse_date
 from cmelog.domain.entries import EntryInput, build_entry, check_slug, clean_text, parse_category
@@ -253,7 +254,7 @@ def test_check_slug_and_category() -> None:
 
 def stored() -> Entry:
     e, _ = build(**CAT1, minutes="95", topics=["ehr"], notes="n", url="https://x.test")
-    return Entry(**{**e.__dict__, "id": 7})
+    return replace(e, id=7)
 
 
 def test_edit_keeps_unchanged_fields() -> None:
@@ -289,21 +290,21 @@ def test_edit_same_validation_as_add() -> None:
 
 
 def test_edit_to_category2_rounds_stored_credits_and_says_so() -> None:
-    base = Entry(**{**stored().__dict__, "credits": 133, "minutes": None})
+    base = replace(stored(), credits=133, minutes=None)
     e, messages = build(base=base, category="2")
     assert (e.category, e.credits) == (2, 125)
     assert messages == ("Category 2 credits are claimed in quarters: 1.33 -> 1.25 credits",)
 
 
 def test_edit_to_a_category2_kind_rounds_to_quarters() -> None:
-    base = Entry(**{**stored().__dict__, "credits": 133, "minutes": None})
+    base = replace(stored(), credits=133, minutes=None)
     e, messages = build(base=base, kind="publication")
     assert (e.category, e.kind, e.credits) == (2, "publication", 125)
     assert "1.33 -> 1.25" in messages[0]
 
 
 def test_edit_to_category2_refuses_credits_rounding_to_zero() -> None:
-    base = Entry(**{**stored().__dict__, "credits": 10, "minutes": None})
+    base = replace(stored(), credits=10, minutes=None)
     assert "0" in refused(base=base, category="2")
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from cmelog.domain.model import Entry, Profile
 from cmelog.domain.report import AuditReport, ReportCycle, undrawable
@@ -104,7 +104,9 @@ def test_paragraphs_wrapped_once_give_the_same_bytes(monkeypatch: pytest.MonkeyP
 )
 def test_widths_are_reportlabs(text: str, size: float, font: str) -> None:
     register_fonts()
-    assert layout._ttf_width(getFont(font).face, text, size) == stringWidth(text, font, size)
+    m = layout.Measure()
+    assert m.width(text, font, size) == stringWidth(text, font, size)
+    assert m.wrap(text, font, size, 10_000) == ([" ".join(text.split())] if text.split() else [])
 
 
 @given(st.lists(st.floats(min_value=-2000, max_value=2000), min_size=1, max_size=4))

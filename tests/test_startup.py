@@ -15,8 +15,8 @@ import cmelog
 from tests.conftest import CMELOG_EXE, JANE
 
 HEAVY = ("sqlalchemy", "sqlmodel", "reportlab", "icalendar", "pypdf", "apprise", "pydantic")
-# --help, --version and importing the CLI do not open the logbook either
-START_ONLY = (*HEAVY, "sqlite3")
+# --help, --version and importing the CLI do not open the logbook, nor build domain records
+START_ONLY = (*HEAVY, "sqlite3", "msgspec")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:

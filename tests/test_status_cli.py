@@ -7,7 +7,6 @@ the cycle ending on R starts the day after the previous renewal date, two years 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 import tempfile
@@ -16,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import msgspec.structs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -548,7 +548,9 @@ def _seed(
             assert profile is not None
             repo.save_profile(
                 s,
-                dataclasses.replace(profile, prescriber=prescriber, adult_patients=adult_patients),
+                msgspec.structs.replace(
+                    profile, prescriber=prescriber, adult_patients=adult_patients
+                ),
             )
     finally:
         logbook.engine.dispose()

@@ -6,11 +6,11 @@ Credits are integer hundredths. The cycle under test ends on 2026-06-15 (Jane).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from cmelog.domain.engine import evaluate
 from cmelog.domain.model import (

@@ -12,21 +12,20 @@ participation for other health professionals) is never read as credits.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+
+from msgspec import Struct, field
 
 # ------------------------------------------------------------------ results
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(Struct, frozen=True):
     value: str  # as an add option would take it: ISO dates, "1.5", "1", a format slug
     line: str  # the certificate text it was read from
 
 
-@dataclass
-class Proposal:
+class Proposal(Struct):
     fields: dict[str, Found] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what was seen and deliberately not used
 
@@ -181,8 +180,7 @@ _DATE_PATTERNS: list[re.Pattern[str]] = [
 ]
 
 
-@dataclass(frozen=True)
-class _DateHit:
+class _DateHit(Struct, frozen=True):
     start: int
     end: int
     first: date
@@ -354,8 +352,7 @@ def _category_of(phrase: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Credit:
+class _Credit(Struct, frozen=True):
     value: str
     kind: str  # "awarded" | "maximum"
     category: str | None
@@ -635,7 +632,7 @@ def _good_title(text: str) -> bool:
         return False
     if _BARE_LABEL.match(t):
         return False
-    if _dates(t) and len(_dates(t)[0].__dict__) and len(re.sub(r"[\d/,.\- ]", "", t)) < 10:
+    if _dates(t) and len(re.sub(r"[\d/,.\- ]", "", t)) < 10:
         return False
     return t[0].isupper() or t[0].isdigit() or t[0] in "\"'("
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from msgspec import Struct
 
 SCHEMES = ("smtp", "desktop", "exec", "stdout")
 TLS_MODES = ("starttls", "ssl", "none")
@@ -35,8 +36,7 @@ class ChannelError(ValueError):
     """A channel URL or name that cannot be used; the message is one sentence for the user."""
 
 
-@dataclass(frozen=True)
-class SmtpTarget:
+class SmtpTarget(Struct, frozen=True):
     host: str
     port: int
     user: str | None
@@ -45,8 +45,7 @@ class SmtpTarget:
     tls: str  # starttls | ssl | none
 
 
-@dataclass(frozen=True)
-class Channel:
+class Channel(Struct, frozen=True):
     name: str
     url: str
     scheme: str

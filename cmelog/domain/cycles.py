@@ -18,8 +18,9 @@ day after R minus that many months.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from msgspec import Struct
 
 from cmelog.domain.dates import minus_months, on_birthday
 from cmelog.domain.model import CycleWindow, License, Profile, Renewal
@@ -67,8 +68,7 @@ def _add_years(d: date, years: int) -> date:
     return on_birthday(d, d.year + years)
 
 
-@dataclass(frozen=True)
-class Clock:
+class Clock(Struct, frozen=True):
     """One license's (or ledger's) renewal clock: its rules and the dates that fix it."""
 
     rules: RenewalRules
@@ -355,7 +355,7 @@ def first_renewal_estimate(
     """First renewal date estimated from the initial license date `issued` (L) (Massachusetts)."""
     rules = MA_RENEWAL
     if window_months != FIRST_RENEWAL_WINDOW_MONTHS:
-        from dataclasses import replace
+        from msgspec.structs import replace
 
         rules = replace(rules, first_renewal_window_months=window_months)
     return Clock(rules, birthday)._estimate_first(issued)

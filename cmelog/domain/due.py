@@ -6,8 +6,9 @@ first renewal). Pure.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from msgspec import Struct
 
 from cmelog.domain.credits import short_credits
 from cmelog.domain.cycles import Clock
@@ -18,8 +19,7 @@ from cmelog.domain.rules import FULL, Condition, Requirement, Rules
 _ONE_DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(Struct, frozen=True):
     """One requirement at one renewal: applies, the amount (None: training), the first date of
     evidence that counts (None: the cycle window, or any date for a one-time requirement), and
     notes explaining the clock or why it does not apply."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+
+from msgspec import Struct, field
 
 from cmelog.domain.credits import (
     credits_from_decimal,
@@ -28,8 +29,7 @@ from cmelog.errors import UsageError
 MAX_TEXT = 2000
 
 
-@dataclass
-class EntryInput:
+class EntryInput(Struct):
     """Raw option values; None means "not given"."""
 
     title: str | None = None
@@ -50,8 +50,7 @@ class EntryInput:
     moc_points: str | None = None  # "" clears them on edit
 
 
-@dataclass(frozen=True)
-class Built:
+class Built(Struct, frozen=True):
     entry: Entry
     messages: tuple[str, ...]  # rounding done, defaults applied (for people)
     notices: tuple[str, ...] = ()  # the subset that loses what was typed: said even with --json

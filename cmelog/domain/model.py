@@ -6,12 +6,12 @@ Credits are integer hundredths everywhere (``150`` means 1.50 credits).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from datetime import date
 
+from msgspec import Struct, field
 
-@dataclass(frozen=True)
-class License:
+
+class License(Struct, frozen=True):
     """One license the physician holds: its board (two-letter code), number and type, and the
     expiration date printed on it and/or its initial (issue) date."""
 
@@ -22,8 +22,7 @@ class License:
     issued: date | None = None
 
 
-@dataclass(frozen=True)
-class Ledger:
+class Ledger(Struct, frozen=True):
     """A ledger kept apart from every state total: `dea-mate` (its name is `dea-mate`, `start`
     the DEA registration date) or `moc` (its name is the --board-name, `start` the cycle start)."""
 
@@ -32,8 +31,7 @@ class Ledger:
     start: date
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(Struct, frozen=True):
     """The physician; `license`, `board`, `license_expires` and `license_issued` mirror the
     first license (0.1's single license). `licenses` holds every license, first one first."""
 
@@ -65,8 +63,7 @@ class Profile:
         )
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Struct, frozen=True):
     id: int
     title: str
     date: dt.date
@@ -91,8 +88,7 @@ class Entry:
         return self.end_date or self.date
 
 
-@dataclass(frozen=True)
-class Attestation:
+class Attestation(Struct, frozen=True):
     id: int
     requirement: str
     date: dt.date
@@ -101,8 +97,7 @@ class Attestation:
     certificate_name: str | None = None
 
 
-@dataclass(frozen=True)
-class CycleWindow:
+class CycleWindow(Struct, frozen=True):
     """One renewal cycle: start..end inclusive; end is the renewal date."""
 
     start: date
@@ -112,8 +107,7 @@ class CycleWindow:
         return self.start <= d <= self.end
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(Struct, frozen=True):
     """How much one entry counted toward one requirement, and why."""
 
     entry_id: int
@@ -121,14 +115,12 @@ class Contribution:
     note: str  # e.g. "counted in full" or "capped: teaching at most 10 per calendar year"
 
 
-@dataclass(frozen=True)
-class MetBy:
+class MetBy(Struct, frozen=True):
     kind: str  # "entry" | "attestation"
     id: int
 
 
-@dataclass(frozen=True)
-class RequirementResult:
+class RequirementResult(Struct, frozen=True):
     id: str
     label: str
     scope: str  # "cycle" | "one-time"
@@ -162,8 +154,7 @@ class RequirementResult:
         return self.met and not by_entries and any(m.kind == "attestation" for m in met_by)
 
 
-@dataclass(frozen=True)
-class EntryOutcome:
+class EntryOutcome(Struct, frozen=True):
     """What one entry of a cycle counted toward `total` after its kind's caps."""
 
     entry_id: int
@@ -172,8 +163,7 @@ class EntryOutcome:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(Struct, frozen=True):
     window: CycleWindow
     requirements: tuple[RequirementResult, ...]
     outcomes: dict[int, EntryOutcome] = field(default_factory=dict)
@@ -183,8 +173,7 @@ class Evaluation:
         return all(r.met for r in self.requirements if r.applies)
 
 
-@dataclass(frozen=True)
-class Renewal:
+class Renewal(Struct, frozen=True):
     """Where a date stands: the renewal that ends the current cycle, and the cycles."""
 
     as_of: date

@@ -8,11 +8,12 @@ the PDF, the CSV summary and the tests agree on them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 from itertools import chain, islice
 from typing import overload
+
+from msgspec import Struct, field
 
 from cmelog.domain.credits import format_credits
 from cmelog.domain.model import (
@@ -71,8 +72,7 @@ class EntryStream(Sequence[Entry]):
         return out
 
 
-@dataclass(frozen=True)
-class ReportCycle:
+class ReportCycle(Struct, frozen=True, dict=True):
     label: str  # "current" | "previous"
     window: CycleWindow
     # judged as of the cycle's own renewal date (window.end); `outcomes` may hold only the
@@ -143,8 +143,7 @@ class ReportCycle:
         )
 
 
-@dataclass(frozen=True)
-class CycleScan:
+class CycleScan(Struct, frozen=True):
     """One pass over a cycle's entries (see ReportCycle.scan)."""
 
     subtotals: tuple[CategoryTotal, ...]
@@ -153,16 +152,14 @@ class CycleScan:
     characters: frozenset[str]  # of every text of every entry that undrawable() checks
 
 
-@dataclass(frozen=True)
-class CategoryTotal:
+class CategoryTotal(Struct, frozen=True):
     category: int
     entries: int
     claimed: int  # hundredths
     counted: int  # hundredths, after the kinds' caps
 
 
-@dataclass(frozen=True)
-class OneTimeEvidence:
+class OneTimeEvidence(Struct, frozen=True):
     requirement_id: str
     label: str
     applies: bool
@@ -171,8 +168,7 @@ class OneTimeEvidence:
     attestations: tuple[Attestation, ...]
 
 
-@dataclass(frozen=True)
-class AuditReport:
+class AuditReport(Struct, frozen=True):
     profile: Profile
     board_name: str  # e.g. "Massachusetts Board of Registration in Medicine"
     as_of: date
@@ -191,8 +187,7 @@ def _index(attestations: tuple[Attestation, ...]) -> dict[int, Attestation]:
 # --- how a requirement reads ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RequirementState:
+class RequirementState(Struct, frozen=True):
     """One requirement of one cycle, as the audit record words it."""
 
     result: RequirementResult
@@ -260,8 +255,7 @@ def cycle_states(report: AuditReport, cycle: ReportCycle) -> list[RequirementSta
 # --- characters a font cannot draw ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Undrawable:
+class Undrawable(Struct, frozen=True):
     where: str  # "entry 12 \"Title\"", "the physician's name", "attestation 3"
     characters: tuple[str, ...]
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from cmelog.domain.credits import short_credits
 from cmelog.domain.dates import minus_months
@@ -63,8 +65,7 @@ class RulesError(CmelogError):
         )
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(Struct, frozen=True):
     """When a requirement applies: every flag holds, and the dates and license type match."""
 
     always: bool = False
@@ -97,8 +98,7 @@ class Condition:
         return "; ".join(parts) or "every physician"
 
 
-@dataclass(frozen=True)
-class TopicCap:
+class TopicCap(Struct, frozen=True):
     """Every entry tagged `topic` (whatever its other topics) counts within `max` per `per`.
 
     rules.md 0.2 "Wellness cap": an auditor cannot tell the parts of one course apart, so the
@@ -112,8 +112,7 @@ class TopicCap:
     source: str
 
 
-@dataclass(frozen=True)
-class FirstRenewalTier:
+class FirstRenewalTier(Struct, frozen=True):
     """At the first renewal: `required` instead, when the first cycle is shorter than
     `under_months` months (None: whatever its length)."""
 
@@ -121,8 +120,7 @@ class FirstRenewalTier:
     under_months: int | None = None
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(Struct, frozen=True):
     id: str
     label: str
     scope: str  # "cycle" | "one-time" (derived from the clock)
@@ -162,8 +160,7 @@ class Requirement:
         return not self.verified or self.grade in ("C", "D")
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(Struct, frozen=True):
     id: str
     label: str
     source: str
@@ -202,8 +199,7 @@ class Kind:
         return None
 
 
-@dataclass(frozen=True)
-class LicenseType:
+class LicenseType(Struct, frozen=True):
     """A license type with its own amounts (`required`, by requirement id) or exemptions."""
 
     id: str
@@ -219,8 +215,7 @@ class LicenseType:
 FULL = LicenseType("full", "Full license")
 
 
-@dataclass(frozen=True)
-class RenewalRules:
+class RenewalRules(Struct, frozen=True):
     anchor: str
     cycle_years: int
     application_mailing_days: int
@@ -244,8 +239,7 @@ class RenewalRules:
         return self.window_months or 12 * self.cycle_years
 
 
-@dataclass(frozen=True)
-class Calendar:
+class Calendar(Struct, frozen=True):
     """Wording of calendar events and reminders ({board} and {name} are replaced)."""
 
     renewal: str = "Medical license renewal deadline"
@@ -253,8 +247,7 @@ class Calendar:
     waiver: str = "CME waiver request deadline"
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(Struct, frozen=True):
     board: str  # two-letter code, or the ledger kind for a ledger's file
     name: str
     sources: tuple[str, ...]

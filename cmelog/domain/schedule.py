@@ -13,10 +13,11 @@ from __future__ import annotations
 import plistlib
 import re
 import shlex
-from dataclasses import dataclass
 from datetime import date
 from subprocess import list2cmdline
 from xml.sax.saxutils import escape
+
+from msgspec import Struct
 
 JOB_NAME = "cmelog-remind"
 SERVICE_FILE = f"{JOB_NAME}.service"
@@ -28,8 +29,7 @@ DEFAULT_AT = (8, 0)
 _AT = re.compile(r"(\d{1,2}):(\d{2})")
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(Struct, frozen=True):
     """What the scheduler runs every day: `executable --db logbook remind [args]` at hour:minute."""
 
     executable: str

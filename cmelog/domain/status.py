@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from cmelog.domain.model import Attestation, Entry, Evaluation, Ledger, License, Profile, Renewal
 from cmelog.domain.rules import Rules
 
 
-@dataclass(frozen=True)
-class StatusReport:
+class StatusReport(Struct, frozen=True):
     profile: Profile
     rules: Rules
     renewal: Renewal
@@ -26,8 +25,7 @@ class StatusReport:
     ledger: Ledger | None = None
 
 
-@dataclass(frozen=True)
-class MultiStatus:
+class MultiStatus(Struct, frozen=True):
     """Every license (the first one first) and every ledger; `selected`: --license named one."""
 
     licenses: tuple[StatusReport, ...]

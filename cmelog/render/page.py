@@ -12,8 +12,9 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, TextIO
+
+from msgspec import Struct
 
 from cmelog.domain.textsafe import neutralise
 
@@ -93,14 +94,12 @@ def terminal_width() -> int:
     return width or 80
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     header: str
     wrap: bool = False  # a wrapping column (Rich: overflow "fold"); the others never wrap
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(Struct, frozen=True):
     text: str
     indent: int = 0  # spaces before every line of the cell, wrapped ones too
 

@@ -50,7 +50,7 @@ def _load(path: Path, code: str, shipped: bool) -> Rules:
         raise RulesError(code, f"the file {path.name} names board {rules.board!r}.")
     if shipped:
         return rules
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     return replace(rules, origin=str(path))
 

@@ -18,9 +18,10 @@ import hashlib
 import os
 import re
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from cmelog.errors import CmelogError, UsageError
 from cmelog.paths import user_path
@@ -39,8 +40,7 @@ _DATED = re.compile(r"cmelog-\d{8}-\d{6}(-\d+)?\.db")
 _HEX = re.compile(r"[0-9a-f]{64}")
 
 
-@dataclass(frozen=True)
-class BackupResult:
+class BackupResult(Struct, frozen=True):
     path: Path  # the database copy (a file backup) or the folder
     database: Path
     certificates: int  # certificate files verified in the backup

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from cmelog.errors import CmelogError, UsageError
 from cmelog.paths import user_path
@@ -16,8 +17,7 @@ from cmelog.storage.certfiles import (
 )
 
 
-@dataclass(frozen=True)
-class StoredCertificate:
+class StoredCertificate(Struct, frozen=True):
     sha256: str
     name: str  # original file name
     path: Path

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from cmelog.domain.certparse import Proposal, parse_certificate
 from cmelog.errors import UsageError
@@ -12,8 +13,7 @@ from cmelog.paths import user_path
 NO_TEXT = "no text found in this PDF; type the values"
 
 
-@dataclass(frozen=True)
-class ReadCertificate:
+class ReadCertificate(Struct, frozen=True):
     path: Path
     proposal: Proposal
 

@@ -16,8 +16,9 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from cmelog.domain.channels import PASSWORD_ENV, Channel, ChannelError, parse_channel
 from cmelog.errors import CmelogError, UsageError
@@ -28,15 +29,13 @@ DESKTOP_TIMEOUT = 15.0
 SMTP_TIMEOUT = 20
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(Struct, frozen=True):
     channel: str
     ok: bool
     reason: str = ""  # why it failed, one clause
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(Struct, frozen=True):
     subject: str
     body: str  # the full text (e-mail, exec, stdout)
     short: str  # a few lines for a desktop notification

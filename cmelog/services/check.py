@@ -8,15 +8,15 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from cmelog.errors import CmelogError
 from cmelog.services.context import Context
 
 
-@dataclass
-class Finding:
+class Finding(Struct):
     kind: str  # damaged, certificate-damaged, certificate-missing, orphan, temporary, mode
     path: str
     message: str
@@ -24,8 +24,7 @@ class Finding:
     fixed: bool = False
 
 
-@dataclass
-class Report:
+class Report(Struct):
     logbook: Path
     findings: list[Finding] = field(default_factory=list)
 

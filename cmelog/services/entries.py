@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+
+import msgspec.structs
+from msgspec import Struct
 
 from cmelog.domain.credits import format_credits
 from cmelog.domain.entries import (
@@ -29,8 +30,7 @@ from cmelog.services.certificates import (
 from cmelog.services.context import Context, entry_rules, require_profile
 
 
-@dataclass(frozen=True)
-class Saved:
+class Saved(Struct, frozen=True):
     entry: Entry
     messages: tuple[str, ...]
     notices: tuple[str, ...] = ()
@@ -92,7 +92,7 @@ def _save(
             built: Built = build_entry(inp, entry_rules(profile, ctx), ctx.today, base)
             entry = built.entry
             if source is not None:
-                entry = dataclasses.replace(entry, source=source)
+                entry = msgspec.structs.replace(entry, source=source)
             warnings = entry_warnings(entry, ctx.today)
             if not allow_duplicate and (dup := reads.find_duplicate(s, entry, exclude_id=entry_id)):
                 raise _duplicate_error(dup)
@@ -105,7 +105,7 @@ def _save(
                     warnings.append(duplicate_warning(entry, likely))
             if cert_path is not None:
                 stored = store_certificate(cert_path, logbook.certificates)
-                entry = dataclasses.replace(
+                entry = msgspec.structs.replace(
                     entry, certificate_sha256=stored.sha256, certificate_name=stored.name
                 )
             saved = repo.add_entry(s, entry) if base is None else repo.update_entry(s, entry)
@@ -175,8 +175,7 @@ def delete_entry(ctx: Context, entry_id: int, confirm: object = None) -> Entry:
         return entry
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(Struct, frozen=True):
     entries: Iterable[Entry]  # streamed from the logbook while the listing is open
     renewal: Renewal
 

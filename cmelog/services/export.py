@@ -10,12 +10,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, Protocol, TextIO
+
+from msgspec import Struct
 
 from cmelog import __version__
 from cmelog.domain.dates import parse_date
@@ -37,8 +38,7 @@ MANIFEST_SCHEMA = 1  # manifest.json "schema_version"; raised when a key changes
 COPY_CHUNK = 1 << 20  # certificates are streamed into the zip a MiB at a time
 
 
-@dataclass(frozen=True)
-class Certificate:
+class Certificate(Struct, frozen=True):
     """A certificate file the bundle carries: its stored SHA-256 and original file name."""
 
     sha256: str

@@ -10,11 +10,13 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from cmelog.domain.credits import minutes_text, parse_decimal
 from cmelog.domain.csvsafe import unescape_cell
@@ -32,8 +34,7 @@ _HEX = "0123456789abcdef"
 _TEXT_COLUMNS = ("title", "provider", "notes", "url")  # control characters refused
 
 
-@dataclass(frozen=True)
-class ImportResult:
+class ImportResult(Struct, frozen=True):
     name: str
     added: int
     skipped: int
@@ -43,8 +44,7 @@ class ImportResult:
     certificates: int = 0  # certificates added (bundle)
 
 
-@dataclass
-class BundleContents:
+class BundleContents(Struct):
     """What a bundle brings, validated: entries, attestations, certificates (sha -> member)."""
 
     name: str
@@ -229,15 +229,12 @@ def _entries(
                     )
             if built.messages:
                 rounded.append(line)
-            # dataclasses.replace, without its inspection of the fields on every call
-            yield Entry(
-                **{
-                    **vars(built.entry),
-                    "minutes": minutes_value,
-                    "certificate_sha256": sha,
-                    "certificate_name": name if sha else None,
-                    "source": f"{source}{line}",
-                }
+            yield replace(
+                built.entry,
+                minutes=minutes_value,
+                certificate_sha256=sha,
+                certificate_name=name if sha else None,
+                source=f"{source}{line}",
             )
         except UsageError as exc:
             errors.append(f"line {line}: {exc.message.rstrip('.')}")

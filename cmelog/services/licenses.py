@@ -7,9 +7,11 @@ values are checked before the logbook is opened for writing, so a refused comman
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from cmelog.domain.entries import clean_text
 from cmelog.domain.model import Ledger, License, Profile
@@ -22,8 +24,7 @@ LEDGER_KINDS = ("dea-mate", "moc")
 DEFAULT_TYPE = "full"
 
 
-@dataclass
-class LicenseInput:
+class LicenseInput(Struct):
     number: str | None = None
     type: str | None = None
     expires: str | None = None

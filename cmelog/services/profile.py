@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from msgspec import Struct
 
 from cmelog.domain.entries import clean_text
 from cmelog.domain.model import Profile
@@ -13,8 +14,7 @@ from cmelog.errors import CmelogError, ExitStatus, UsageError
 from cmelog.services.context import Context, require_profile
 
 
-@dataclass
-class ProfileInput:
+class ProfileInput(Struct):
     name: str | None = None
     birthday: str | None = None
     license: str | None = None

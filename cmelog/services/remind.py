@@ -5,10 +5,12 @@ from __future__ import annotations
 import shlex
 import shutil
 import sys
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from cmelog.domain.dates import parse_date
 from cmelog.domain.reminders import reminder_text, should_speak
@@ -51,8 +53,7 @@ def renewal_at(
         ) from None
 
 
-@dataclass(frozen=True)
-class RemindOutcome:
+class RemindOutcome(Struct, frozen=True):
     """What one `remind` run did. `text` is the reminder (None when nothing was due)."""
 
     milestone: int | None
@@ -214,8 +215,7 @@ def _run(
     return RemindOutcome(milestone, text, False, names, delivered, failed)
 
 
-@dataclass(frozen=True)
-class _Due:
+class _Due(Struct, frozen=True):
     """One license whose reminder is due today."""
 
     board: str

@@ -6,17 +6,17 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from cmelog.errors import CmelogError, UsageError
 from cmelog.paths import user_path
 from cmelog.services.context import Context
 
 
-@dataclass(frozen=True)
-class Restored:
+class Restored(Struct, frozen=True):
     source: Path
     logbook: Path
     aside: Path | None  # where the previous logbook was kept

@@ -13,10 +13,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from cmelog.domain import schedule
 from cmelog.domain.schedule import Job
@@ -30,8 +31,7 @@ def current_platform() -> str:
     return sys.platform
 
 
-@dataclass(frozen=True)
-class Installed:
+class Installed(Struct, frozen=True):
     scheduler: str  # systemd | crontab | launchd | task-scheduler
     at: str
     where: str  # the file or place the job lives in

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from cmelog.domain.cycles import Clock
 from cmelog.domain.dates import parse_date
@@ -212,8 +214,7 @@ def _carry(
     return out
 
 
-@dataclass(frozen=True)
-class Held:
+class Held(Struct, frozen=True):
     """One license (or ledger, as a license of its kind from its start date) with its clock,
     and the profile mirroring it (0.1's single-license fields)."""
 

@@ -13,10 +13,11 @@ import contextlib
 import sqlite3
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
 from typing import Any
+
+from msgspec import Struct
 
 from cmelog.domain.model import Attestation, Entry, Ledger, License, Profile
 
@@ -339,8 +340,7 @@ def stored_kinds(c: Any) -> list[str]:
     return kinds
 
 
-@dataclass(frozen=True)
-class OneTimeQuery:
+class OneTimeQuery(Struct, frozen=True):
     """What qualifies for one one-time requirement (rules knowledge, handed in by the caller).
 
     An entry qualifies when its kind is one of `counting_kinds` and it carries one of `topics`,
@@ -512,8 +512,7 @@ def iter_entries(
             cursor.close()
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     """One row of the append-only history."""
 
     id: int

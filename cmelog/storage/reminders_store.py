@@ -7,22 +7,21 @@ command's writes are one transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from msgspec import Struct
 
 from cmelog.storage.reads import connection
 
 
-@dataclass(frozen=True)
-class StoredChannel:
+class StoredChannel(Struct, frozen=True):
     name: str
     url: str
     position: int
 
 
-@dataclass(frozen=True)
-class DeliveryRecord:
+class DeliveryRecord(Struct, frozen=True):
     renewal_date: date
     milestone: int
     sent_on: date

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import msgspec.structs
 from sqlmodel import Session, col, delete
 
 from cmelog.domain.model import Attestation, Entry, Ledger, License, Profile
@@ -257,7 +257,7 @@ def add_entry(s: Session, e: Entry, *, command: str = "add") -> Entry:
         old=None,
         new=_snapshot(s, "entry", row.id),
     )
-    return dataclasses.replace(e, id=row.id)
+    return msgspec.structs.replace(e, id=row.id)
 
 
 def add_entries(s: Session, entries: Sequence[Entry], *, command: str = "import") -> int:
@@ -344,7 +344,7 @@ def add_attestation(s: Session, a: Attestation, *, command: str = "attest") -> A
         old=None,
         new=_snapshot(s, "attestation", row.id),
     )
-    return dataclasses.replace(a, id=row.id)
+    return msgspec.structs.replace(a, id=row.id)
 
 
 def update_attestation(s: Session, a: Attestation, *, command: str = "attestations edit") -> None:

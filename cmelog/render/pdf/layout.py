@@ -16,14 +16,12 @@ import os
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from itertools import repeat
 from typing import Any
 
+from msgspec import Struct
 from reportlab import rl_config
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, TableStyle
@@ -106,27 +104,19 @@ def para_text(text: str | None, limit: int = MAX_PARA_CHARS) -> str:
     return escape(text_clean)
 
 
-def _ttf_width(face: Any, text: str, size: float) -> float:
-    """ReportLab's width of `text` in an embedded TrueType font, the same sum in the same
-    order (its pure-Python `instanceStringWidthTTF`), with the loop in C."""
-    return 0.001 * size * sum(map(face.charWidths.get, map(ord, text), repeat(face.defaultWidth)))
-
-
 class Measure:
     """String widths with a per-word cache, and greedy line wrapping."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, float], dict[str, float]] = {}
-        self._faces: dict[str, Any] = {}
+        self._width_of: dict[str, Callable[[str, float], float]] = {}
 
     def _measure(self, text: str, font: str, size: float) -> float:
-        face = self._faces.get(font)
-        if face is None:
-            f = getFont(font)
-            face = self._faces[font] = f.face if isinstance(f, TTFont) else False
-        if face is False:
-            return float(stringWidth(text, font, size))
-        return _ttf_width(face, text, size)
+        """ReportLab's own width (its C accelerator's, from the rl_accel package)."""
+        width_of = self._width_of.get(font)
+        if width_of is None:
+            width_of = self._width_of[font] = getFont(font).stringWidth
+        return float(width_of(text, size))
 
     def width(self, text: str, font: str, size: float) -> float:
         cache = self._cache.get((font, size))
@@ -222,8 +212,7 @@ def _colour_index(colour: Any) -> int:
     return index
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(Struct, frozen=True):
     header: str
     width: float
     align: str  # "left" | "right" | "center"
@@ -233,8 +222,7 @@ class Column:
 CellLine = tuple[str, float, Any, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(Struct, frozen=True):
     height: float
     pieces: tuple[Piece, ...]
     shaded: bool
@@ -380,8 +368,7 @@ class Progress:
             self.callback(self.done)
 
 
-@dataclass(frozen=True)
-class TableLook:
+class TableLook(Struct, frozen=True):
     """What every chunk of one cycle's entry table shares."""
 
     header: Row

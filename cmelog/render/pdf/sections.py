@@ -649,7 +649,7 @@ def one_time_section(report: AuditReport, items: Sequence[OneTimeEvidence]) -> l
 
 def _short_attested(state: RequirementState) -> RequirementState:
     """In the one-time table the attestation's date and how are in the evidence column."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     return replace(state, text="met by attestation")
 
