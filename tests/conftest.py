@@ -53,6 +53,7 @@ def _isolated_env(
     monkeypatch.setenv("CMELOG_DB", str(tmp_path / "logbook" / "cmelog.db"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home" / ".cache"))
     monkeypatch.delenv("CMELOG_DEBUG", raising=False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setenv("COLUMNS", "100")

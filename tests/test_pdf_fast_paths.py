@@ -84,13 +84,17 @@ def test_pages_held_compressed_give_the_same_bytes(monkeypatch: pytest.MonkeyPat
 
 @pytest.mark.usefixtures("stable")
 def test_paragraphs_wrapped_once_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reportlab.platypus import Paragraph
-
-    from cmelog.render.pdf import sections
+    from cmelog.render.pdf import blocks
 
     report = make_report(60, 10)
     once = pdf(report)
-    monkeypatch.setattr(sections._Paragraph, "wrap", Paragraph.wrap)
+    lines = blocks.Paragraph.lines
+
+    def every_time(self: blocks.Paragraph, width: float) -> list[list[blocks.Word]]:
+        self._wrapped = None  # forget the last wrapping: break the lines again
+        return lines(self, width)
+
+    monkeypatch.setattr(blocks.Paragraph, "lines", every_time)
     assert pdf(report) == once
 
 

@@ -7,8 +7,11 @@ and every entry, then the one-time requirements with the evidence that met them,
 physician's attestation block (name, license, date and signature lines). Every page carries
 "Page X of Y" and "cmelog <version> - as of <date>".
 
-The package: ``theme`` (geometry, embedded fonts, colours, styles), ``layout`` (generic text
-wrapping, chunked fixed-column tables, numbered pages) and ``sections`` (the CME content).
+The package: ``theme`` (geometry, embedded fonts, colours, styles), ``fontcache`` (ReportLab's
+parsed fonts kept between runs), ``flow`` (the page flow: blocks placed down one frame per page,
+split across pages), ``blocks`` (paragraphs with inline markup, small tables), ``layout``
+(generic text wrapping, chunked fixed-column tables, numbered pages) and ``sections`` (the CME
+content). Only ReportLab's canvas is used, not its platypus layer.
 
 Bytes are deterministic when ``SOURCE_DATE_EPOCH`` is set: the document is built with
 ReportLab's invariant mode (fixed document id) and ReportLab takes its timestamps from that
@@ -18,21 +21,12 @@ variable.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import BinaryIO
 
 from reportlab.lib.pagesizes import letter
-from reportlab.platypus import (
-    BaseDocTemplate,
-    CondPageBreak,
-    Flowable,
-    Frame,
-    PageBreak,
-    PageTemplate,
-    Spacer,
-)
 
 from cmelog.domain.report import AuditReport, Undrawable, undrawable
+from cmelog.render.pdf.flow import CondPageBreak, Flowable, PageBreak, Spacer, build
 from cmelog.render.pdf.layout import (
     Measure,
     NumberedCanvas,
@@ -58,7 +52,6 @@ from cmelog.render.pdf.theme import (
     BODY_W,
     FONT,
     MARGIN_BOTTOM,
-    MARGIN_TOP,
     MARGIN_X,
     REPLACEMENT,
     register_fonts,
@@ -104,42 +97,25 @@ def render_pdf(
     story += [CondPageBreak(160), Spacer(1, 18), *attestation_block(report)]
 
     windows = "; ".join(f"{c.label} cycle {window_text(c)}" for c in report.cycles)
-    doc = BaseDocTemplate(
-        out,
-        pagesize=letter,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        title=f"CME audit record: {name}, license {license_no}",
-        author=name,
-        subject=f"Continuing medical education record for the {clean(report.board_name)}, "
-        f"as of {as_of} ({windows})",
-        creator=f"cmelog {version}",
-        keywords=["CME", "audit", license_no],
-        invariant=1 if reproducible() else None,
-        initialFontName=FONT,  # else every page names Helvetica, a font it never uses
-        initialFontSize=BODY_SIZE,
-    )
-    frame = Frame(
-        MARGIN_X,
-        MARGIN_BOTTOM,
-        BODY_W,
-        BODY_H,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    maker = partial(
-        NumberedCanvas,
-        footer_left=m.fit(f"{name} \u2013 license {license_no}", FONT, BODY_SIZE, 190),
-        footer_mid=f"cmelog {version} - as of {as_of}",
-    )
     with valid_source_date_epoch():
-        doc.build(story, canvasmaker=maker)
+        canv = NumberedCanvas(
+            out,
+            pagesize=letter,
+            invariant=1 if reproducible() else None,
+            initialFontName=FONT,  # else every page names Helvetica, a font it never uses
+            initialFontSize=BODY_SIZE,
+            footer_left=m.fit(f"{name} \u2013 license {license_no}", FONT, BODY_SIZE, 190),
+            footer_mid=f"cmelog {version} - as of {as_of}",
+        )
+        canv.setAuthor(name)
+        canv.setTitle(f"CME audit record: {name}, license {license_no}")
+        canv.setSubject(
+            f"Continuing medical education record for the {clean(report.board_name)}, "
+            f"as of {as_of} ({windows})"
+        )
+        canv.setCreator(f"cmelog {version}")
+        canv.setKeywords(["CME", "audit", license_no])
+        build(story, canv, x=MARGIN_X, y=MARGIN_BOTTOM, width=BODY_W, height=BODY_H)
     total = sum(len(c.entries) for c in report.cycles)
     if progress is not None and tracker.done != total:
         progress(total)

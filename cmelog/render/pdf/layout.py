@@ -24,8 +24,8 @@ from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
-from reportlab.platypus import Flowable, TableStyle
 
+from cmelog.render.pdf.flow import Flowable
 from cmelog.render.pdf.theme import (
     BODY_H,
     BODY_SIZE,
@@ -540,8 +540,7 @@ class ChunkedTable(Flowable):
         return self._rows_h
 
     def _decide(self, avail_h: float) -> None:
-        frame = getattr(self, "_frame", None)
-        at_top = bool(frame._atTop) if frame is not None else avail_h >= BODY_H - 0.5
+        at_top = self.at_top if self.at_top is not None else avail_h >= BODY_H - 0.5
         self._at_top = at_top
         if self.first:
             self._caption, self._header = self.look.caption_first, True
@@ -777,19 +776,16 @@ def valid_source_date_epoch() -> Iterator[None]:
         os.environ["SOURCE_DATE_EPOCH"] = value
 
 
-def grid_style(extra: Sequence[tuple[Any, ...]] = ()) -> TableStyle:
-    """The look of a small ReportLab table with a dark header row."""
-    return TableStyle(
-        [
-            ("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE),  # ReportLab's default is Helvetica
-            ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.4, LIGHT_RULE),
-            ("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE),
-            ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
-            ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            *extra,
-        ]
-    )
+def grid_style(extra: Sequence[tuple[Any, ...]] = ()) -> list[tuple[Any, ...]]:
+    """The look of a small table with a dark header row (commands as `Table` takes them)."""
+    return [
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, LIGHT_RULE),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        *extra,
+    ]

@@ -7,16 +7,6 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
-from reportlab.platypus import (
-    Flowable,
-    KeepTogether,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
-
 from cmelog.domain.credits import format_credits
 from cmelog.domain.model import Attestation, Entry, EntryOutcome
 from cmelog.domain.report import (
@@ -26,6 +16,8 @@ from cmelog.domain.report import (
     RequirementState,
     cycle_states,
 )
+from cmelog.render.pdf.blocks import Paragraph, Table
+from cmelog.render.pdf.flow import Drawn, Flowable, KeepTogether, Spacer
 from cmelog.render.pdf.layout import (
     CellLine,
     ChunkedTable,
@@ -82,21 +74,8 @@ TOPIC_LABELS = {
 NO_ACTIVITIES = "No activities recorded in cmelog for this cycle."
 
 
-class _Paragraph(Paragraph):
-    """A Paragraph broken into lines once per width: a table measures its cells, KeepTogether
-    the whole block, then each is drawn, every time wrapping the same text at the same width."""
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        last: tuple[float, tuple[float, float]] | None = self.__dict__.get("_cmelog_wrapped")
-        if last is not None and last[0] == availWidth:
-            return last[1]
-        size: tuple[float, float] = super().wrap(availWidth, availHeight)
-        self._cmelog_wrapped = (availWidth, size)
-        return size
-
-
 def p(markup: str, style: str = "small") -> Paragraph:
-    return _Paragraph(markup, STYLES[style])
+    return Paragraph(markup, STYLES[style])
 
 
 def window_text(cycle_or_window: Any) -> str:
@@ -184,20 +163,18 @@ def title_block(report: AuditReport) -> list[Flowable]:
             ),
         ]
     )
-    table = Table(rows, colWidths=[96, BODY_W - 96])
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                ("LINEABOVE", (0, 0), (-1, 0), 0.8, RULE),
-                ("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE),
-            ]
-        )
+    table = Table(
+        rows,
+        [96, BODY_W - 96],
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.8, RULE),
+            ("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE),
+        ],
     )
     out.append(table)
     return out
@@ -226,36 +203,72 @@ CHART_BAR_W = 190.0
 CHART_BAR_H = 8.0
 
 
-def chart(m: Measure, report: AuditReport, cycle: ReportCycle) -> Drawing:
+class _Pen:
+    """The chart's drawing calls, in the chart's own coordinates."""
+
+    def __init__(self, canv: Any) -> None:
+        self.c = canv
+
+    def text(
+        self, x: float, y: float, text: str, font: str, size: float, colour: Any, *,
+        right: bool = False,
+    ) -> None:  # fmt: skip
+        self.c.setFont(font, size)
+        self.c.setFillColor(colour)
+        if right:
+            self.c.drawRightString(x, y, text)
+        else:
+            self.c.drawString(x, y, text)
+
+    def bar(self, x: float, y: float, w: float, h: float, colour: Any) -> None:
+        self.c.setFillColor(colour)
+        self.c.rect(x, y, w, h, stroke=0, fill=1)
+
+    def rule(self, x1: float, y1: float, x2: float, y2: float, colour: Any, width: float) -> None:
+        self.c.setStrokeColor(colour)
+        self.c.setLineWidth(width)
+        self.c.line(x1, y1, x2, y2)
+
+
+def chart(m: Measure, report: AuditReport, cycle: ReportCycle) -> Flowable:
     states = [s for s in cycle_states(report, cycle) if s.result.applies]
     head_h = 20.0
     rows = max(1, len(states)) if cycle.recorded or not cycle.closed else 1
     height = head_h + CHART_ROW * rows + 4
-    d = Drawing(BODY_W, height, initialFontName=FONT, initialFontSize=8)
-    top = height
-    d.add(String(0, top - 12, cycle_title(cycle), fontName=FONT_BOLD, fontSize=10, fillColor=INK))
-    legend = "credits counted against credits required"
-    d.add(
-        String(
-            BODY_W, top - 12, legend, fontName=FONT, fontSize=8, fillColor=MUTED, textAnchor="end"
-        )
-    )
-    d.add(Line(0, top - head_h + 4, BODY_W, top - head_h + 4, strokeColor=RULE, strokeWidth=0.6))
+    title = cycle_title(cycle)
+    lines: list[tuple[str, str, Any, str, float, float, float, bool, Any]] = []
+
+    def paint(canv: Any) -> None:
+        pen = _Pen(canv)
+        top = height
+        pen.text(0, top - 12, title, FONT_BOLD, 10, INK)
+        pen.text(BODY_W, top - 12, "credits counted against credits required", FONT, 8, MUTED,
+                 right=True)  # fmt: skip
+        pen.rule(0, top - head_h + 4, BODY_W, top - head_h + 4, RULE, 0.6)
+        y = top - head_h - CHART_ROW + 4
+        if cycle.closed and not cycle.recorded:
+            pen.text(0, y + 1, NO_ACTIVITIES, FONT, 8, MUTED)
+            return
+        if not states:
+            pen.text(0, y + 1, "No requirement applies.", FONT, 8, MUTED)
+        for label, status, colour, figures, share, earned_w, _, training, met in lines:
+            pen.text(0, y + 1, label, FONT, 8, INK)
+            if training:
+                pen.bar(bar_x, y, 7, CHART_BAR_H, BAR_OK if met else BAR_SHORT)
+            else:
+                pen.bar(bar_x, y, CHART_BAR_W, CHART_BAR_H, BAR_BG)
+                if share > 0:
+                    pen.bar(bar_x, y, earned_w, CHART_BAR_H, BAR_OK if met else BAR_SHORT)
+                pen.text(text_x, y + 1, figures, FONT, 8, INK)
+            pen.text(BODY_W, y + 1, status, FONT_BOLD, 8, colour, right=True)
+            y -= CHART_ROW
+
     bar_x = CHART_LABEL_W + 6
     text_x = bar_x + CHART_BAR_W + 8
-    y = top - head_h - CHART_ROW + 4
-    if cycle.closed and not cycle.recorded:
-        d.add(String(0, y + 1, NO_ACTIVITIES, fontName=FONT, fontSize=8, fillColor=MUTED))
-        return d
-    if not states:
-        d.add(
-            String(0, y + 1, "No requirement applies.", fontName=FONT, fontSize=8, fillColor=MUTED)
-        )
     for s in states:
         r = s.result
         label = clean(r.label) + (" (one-time)" if r.scope == "one-time" else "")
         label = m.fit(label, FONT, 8, CHART_LABEL_W)
-        d.add(String(0, y + 1, label, fontName=FONT, fontSize=8, fillColor=INK))
         met = s.status in ("met", "met by attestation")
         colour = OK if met else (BAD if s.status == "short" else WARN)
         if s.status == "met by attestation":
@@ -264,38 +277,19 @@ def chart(m: Measure, report: AuditReport, cycle: ReportCycle) -> Drawing:
             status = "not met" if cycle.closed else "not recorded"
         else:
             status = s.text
-        if r.required is None:
-            d.add(
-                Rect(
-                    bar_x, y, 7, CHART_BAR_H, fillColor=BAR_OK if met else BAR_SHORT,
-                    strokeColor=None,
-                )
-            )  # fmt: skip
-        else:
-            earned = r.earned or 0
+        earned = r.earned or 0
+        share = 0.0
+        figures = ""
+        if r.required is not None:
             share = 1.0 if met or r.required <= 0 else min(1.0, earned / r.required)
-            d.add(Rect(bar_x, y, CHART_BAR_W, CHART_BAR_H, fillColor=BAR_BG, strokeColor=None))
-            if share > 0:
-                d.add(
-                    Rect(
-                        bar_x, y, CHART_BAR_W * share, CHART_BAR_H,
-                        fillColor=BAR_OK if met else BAR_SHORT, strokeColor=None,
-                    )
-                )  # fmt: skip
-            d.add(
-                String(
-                    text_x, y + 1, f"{format_credits(earned)} of {format_credits(r.required)}",
-                    fontName=FONT, fontSize=8, fillColor=INK,
-                )
-            )  # fmt: skip
-        d.add(
-            String(
-                BODY_W, y + 1, m.fit(clean(status), FONT_BOLD, 8, 120),
-                fontName=FONT_BOLD, fontSize=8, fillColor=colour, textAnchor="end",
+            figures = f"{format_credits(earned)} of {format_credits(r.required)}"
+        lines.append(
+            (
+                label, m.fit(clean(status), FONT_BOLD, 8, 120), colour, figures, share,
+                CHART_BAR_W * share, 0.0, r.required is None, met,
             )
         )  # fmt: skip
-        y -= CHART_ROW
-    return d
+    return Drawn(BODY_W, height, paint)
 
 
 # --- per-cycle sections ---------------------------------------------------------------------
@@ -325,9 +319,12 @@ def _summary_table(report: AuditReport, cycle: ReportCycle) -> Table:
                 p(state_markup(s, 300)),
             ]
         )
-    table = Table(rows, colWidths=list(SUMMARY_WIDTHS), repeatRows=1)
-    table.setStyle(grid_style([("LEFTPADDING", (4, 0), (4, -1), 8)]))
-    return table
+    return Table(
+        rows,
+        SUMMARY_WIDTHS,
+        grid_style([("LEFTPADDING", (4, 0), (4, -1), 8)]),
+        repeat_rows=1,
+    )
 
 
 def _subtotals(cycle: ReportCycle) -> Paragraph:
@@ -364,7 +361,7 @@ def _caps_notes(cycle: ReportCycle) -> list[Flowable]:
     if not items:
         return [p("No caps applied in this cycle.", "muted")]
     out: list[Flowable] = [p("Caps applied", "h2")]
-    out += [_Paragraph(text, STYLES["bullet"], bulletText="\u2022") for text in items]
+    out += [Paragraph(text, STYLES["bullet"], "\u2022") for text in items]
     return out
 
 
@@ -641,9 +638,7 @@ def one_time_section(report: AuditReport, items: Sequence[OneTimeEvidence]) -> l
         if k % 2 == 1:
             styles.append(("BACKGROUND", (0, first_row), (-1, len(rows) - 1), ZEBRA))
         styles.append(("LINEABOVE", (0, first_row), (-1, first_row), 0.6, RULE))
-    table = Table(rows, colWidths=list(ONE_TIME_WIDTHS), repeatRows=1)
-    table.setStyle(grid_style(styles))
-    out.append(table)
+    out.append(Table(rows, ONE_TIME_WIDTHS, grid_style(styles), repeat_rows=1))
     return out
 
 
@@ -669,17 +664,15 @@ def attestation_block(report: AuditReport) -> list[Flowable]:
         [p("Date", "key"), p(line, "value")],
         [p("Signature", "key"), p(line, "value")],
     ]
-    table = Table(rows, colWidths=[96, BODY_W - 96])
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 10),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
+    table = Table(
+        rows,
+        [96, BODY_W - 96],
+        [
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 10),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ],
     )
     return [
         KeepTogether(

@@ -2,7 +2,8 @@
 
 The fonts are DejaVu Sans Condensed (regular and bold) shipped in ``fonts/`` with their licence,
 embedded as TrueType subsets so that Latin Extended, Greek and Cyrillic names print. They are
-registered with ReportLab on first use (importing this module reads no font file).
+registered with ReportLab on first use (importing this module reads no font file); ReportLab's
+reading of them is kept in the user's cache folder between runs (`fontcache.py`).
 """
 
 from __future__ import annotations
@@ -42,11 +43,12 @@ def register_fonts() -> frozenset[int]:
     """Register the embedded fonts once; returns the code points the regular font can draw."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from cmelog.render.pdf.fontcache import load_font
 
     faces = {}
     for name, file in FONT_FILES.items():
-        font = TTFont(name, str(FONT_DIR / file))
+        font = load_font(name, FONT_DIR / file)
         pdfmetrics.registerFont(font)
         faces[name] = font
     pdfmetrics.registerFontFamily(
