@@ -216,13 +216,20 @@ def main() -> None:
             out = folder / f"audit-{next(outs)}.pdf"
             return [CMELOG, "--db", str(db), "audit-export", "--as-of", AS_OF, "-o", str(out)]
 
-        runs1 = [run(export(db1k)) for _ in range(3)]
-        runs10 = [run(export(db10k)) for _ in range(2)]
+        # The first export on a machine parses the two embedded fonts and keeps ReportLab's
+        # reading of them in the user's cache folder; it is measured apart, in a cache folder
+        # of its own, and the timed runs below use the warm cache as every later export does.
+        cold_cache = {"XDG_CACHE_HOME": str(folder / "cold-cache")}
+        cold, _ = run(export(db1k), cold_cache)
+        run(export(db1k))  # warm: the user's cache folder holds the fonts from here on
+        runs1 = [run(export(db1k)) for _ in range(5)]
+        runs10 = [run(export(db10k)) for _ in range(3)]
         e1 = statistics.median(r[0] for r in runs1)
         e10 = statistics.median(r[0] for r in runs10)
         m1 = max(r[1] for r in runs1)
         m10 = max(r[1] for r in runs10)
-        print(f"\naudit-export PDF 1k, whole command: {e1:.2f} s ({m1:.0f} MiB) (goal <= 0.35 s)")
+        print(f"\naudit-export PDF 1k, whole command: {e1:.3f} s ({m1:.0f} MiB) (goal <= 0.35 s)")
+        print(f"  the first export on a machine (fonts parsed, then cached): {cold:.3f} s")
         print(
             f"audit-export PDF 10k: {e10:.2f} s = {e10 / 10:.3f} s per 1,000 entries "
             f"({m10:.0f} MiB) (goal <= 0.25 s per 1,000); 10k / 1k = {e10 / e1:.1f} "

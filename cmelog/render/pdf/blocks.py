@@ -16,7 +16,7 @@ from typing import Any
 from reportlab.lib.colors import HexColor
 
 from cmelog.render.pdf.flow import Flowable
-from cmelog.render.pdf.layout import Measure
+from cmelog.render.pdf.layout import FastText, Measure
 from cmelog.render.pdf.theme import FONT, FONT_BOLD
 
 _TAG = re.compile(r"<(/?)(b|font|br)\b([^>]*?)/?>")
@@ -191,7 +191,7 @@ class Paragraph(Flowable):
         m = measure()
         lines = self.lines(self.width)
         c = self.canv
-        t = c.beginText()
+        t = FastText(c)
         y = self.height - size
         if self.bullet:
             t.setFont(s.fontName, size, leading)

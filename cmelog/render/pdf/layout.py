@@ -308,14 +308,31 @@ class RowBuilder:
         cells_of: list[int] = []  # the cell of each piece (bottom_align only)
         cell_bottoms: dict[int, float] = {}
         width = self.m.width
+        by_id = _PALETTE_BY_ID
+        lefts, rights = self._left, self._right
         first_base = PAD_Y + BODY_SIZE * 0.82  # the first lines of all cells share a baseline
         for i, cell in enumerate(cells):
             if not cell:
                 continue
+            left = lefts[i]
+            if len(cell) == 1:  # most cells: one line, one piece
+                font, size, color, text = cell[0]
+                hit = by_id.get(id(color))
+                index = hit[0] if hit is not None else _colour_index(color)
+                if left is None:
+                    w = width(text, font, size)
+                    right = rights[i]
+                    if right is not None:
+                        left = right - w
+                    else:
+                        left = self.xs[i] + (self.columns[i].width - w) / 2
+                pieces.append((left, first_base, font, size, index, (text,)))
+                cells_of.append(i)
+                cell_bottoms[i] = first_base + size * 0.3
+                continue
             if len(cell) > MAX_CELL_LINES:
                 font, size, color, _ = cell[MAX_CELL_LINES - 1]
                 cell = [*cell[: MAX_CELL_LINES - 1], (font, size, color, "\u2026 (clipped)")]
-            left = self._left[i]
             base = first_base
             size = BODY_SIZE
             if left is not None:
@@ -333,7 +350,7 @@ class RowBuilder:
                     pieces.append((left, at, font, size, _colour_index(color), tuple(texts)))
                     cells_of.append(i)
             else:
-                right = self._right[i]
+                right = rights[i]
                 for k, (font, size, color, text) in enumerate(cell):
                     if k:
                         base += size * LEADING
