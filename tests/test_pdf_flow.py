@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.pdfgen.canvas import Canvas
@@ -119,3 +120,31 @@ def test_a_block_taller_than_a_page_is_placed_once_at_the_top() -> None:
     pages = place([Box("small", 10, log), Box("huge", 500, log), Box("after", 10, log)])
     assert [(name, page) for name, page, _ in log] == [("small", 1), ("huge", 2), ("after", 3)]
     assert pages == 3
+
+
+def test_build_lets_go_of_what_it_placed() -> None:
+    log: list[tuple[str, int, float]] = []
+    story: list[flow.Flowable] = [Box("a", 10, log), Box("b", 10, log)]
+    place(story)
+    assert story == []  # the caller's list no longer holds the placed blocks
+
+
+def test_rows_of_drawn_table_chunks_are_not_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long entry table holds a few chunks' rows at a time, not every row to the end."""
+    import gc
+
+    from cmelog.render.pdf import layout, render_pdf, sections
+    from tests.test_pdf_render import make_report
+
+    held: list[int] = []
+    draw = layout.ChunkedTable.draw
+
+    def counting_draw(self: layout.ChunkedTable) -> None:
+        tables = [o for o in gc.get_objects() if isinstance(o, layout.ChunkedTable)]
+        held.append(sum(len(t._rows or ()) for t in tables))
+        draw(self)
+
+    monkeypatch.setattr(layout.ChunkedTable, "draw", counting_draw)
+    render_pdf(make_report(1200, 20), io.BytesIO())
+    assert len(held) > 10
+    assert max(held) <= 4 * sections.CHUNK_ROWS

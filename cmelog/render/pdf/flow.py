@@ -10,7 +10,7 @@ audit record never makes; the canvas is all this needs.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 FUZZ = 1e-6
@@ -92,11 +92,13 @@ class Drawn(Flowable):
 
 
 def build(
-    story: Iterable[Flowable], canv: Any, *, x: float, y: float, width: float, height: float
+    story: list[Flowable], canv: Any, *, x: float, y: float, width: float, height: float
 ) -> None:
     """Place `story` on pages of `canv`, in one frame of `width` x `height` whose bottom left
-    corner is (x, y); then end the last page and save."""
+    corner is (x, y); then end the last page and save. The list is emptied: a block is let go
+    once placed or split (a long table's laid-out rows are not held to the end)."""
     queue: deque[Flowable] = deque(story)
+    story.clear()
     top = y + height
     cursor = top
     at_top = True
