@@ -30,17 +30,36 @@ def main() -> None:
         app = folder / "two_command_app.py"
         app.write_text(bench.TWO_COMMAND_APP)
         db = str(bench.logbook(folder, 10_000)[0])
+        db1k = str(bench.logbook(folder, 1_000)[0])
+        pdf = str(folder / "audit.pdf")
         cases = [
             ("--help", [bench.CMELOG, "--help"], [bench.PY, str(app), "--help"]),
             ("status (10k)", [bench.CMELOG, "--db", db, "status", "--as-of", bench.AS_OF], None),
             ("list (10k, piped)", [bench.CMELOG, "--db", db, "list"], None),
             ("show 1", [bench.CMELOG, "--db", db, "show", "1"], None),
+            (
+                "audit-export PDF (1k)",
+                [
+                    bench.CMELOG,
+                    "--db",
+                    db1k,
+                    "audit-export",
+                    "--as-of",
+                    bench.AS_OF,
+                    "-o",
+                    pdf,
+                    "--force",
+                ],
+                None,
+            ),  # fmt: skip
         ]
         print(f"{rounds} interleaved rounds; ratio = median / median of the reference")
         for name, cmd, ref in cases:
             old: list[float] = []
             new: list[float] = []
             base: list[float] = []
+            bench.run(cmd, before)  # warm: bytecode, page cache, the font cache
+            bench.run(cmd)
             for _ in range(rounds):
                 old.append(bench.run(cmd, before)[0])
                 new.append(bench.run(cmd)[0])

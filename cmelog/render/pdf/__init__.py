@@ -26,7 +26,14 @@ from typing import BinaryIO
 from reportlab.lib.pagesizes import letter
 
 from cmelog.domain.report import AuditReport, Undrawable, undrawable
-from cmelog.render.pdf.flow import CondPageBreak, Flowable, PageBreak, Spacer, build
+from cmelog.render.pdf.flow import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Spacer,
+    build,
+)
 from cmelog.render.pdf.layout import (
     Measure,
     NumberedCanvas,
@@ -87,9 +94,11 @@ def render_pdf(
 
     story: list[Flowable] = title_block(report)
     if report.cycles:
-        story += [Spacer(1, 14), p("At a glance", "h1")]
-        for cycle in report.cycles:
-            story += [chart(m, report, cycle), Spacer(1, 10)]
+        charts: list[Flowable] = [chart(m, report, cycle) for cycle in report.cycles]
+        # the heading goes with the first chart, not alone at the foot of the page
+        story += [Spacer(1, 14), KeepTogether([p("At a glance", "h1"), charts[0]])]
+        for k, c in enumerate(charts):
+            story += [c, Spacer(1, 10)] if k else [Spacer(1, 10)]
     for i, cycle in enumerate(report.cycles):
         story.append(PageBreak() if i > 0 else CondPageBreak(260))
         story += cycle_section(m, report, cycle, tracker)

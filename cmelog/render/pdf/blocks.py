@@ -146,21 +146,26 @@ class Paragraph(Flowable):
                 line, line_w = [], 0.0
                 continue
             w = self._word_width(m, word)
-            pieces: list[tuple[Word, float]] = [(word, w)]
-            if w > avail and len(word) == 1:  # one long token: cut it
-                text, font, colour = word[0]
-                pieces = [
-                    (((piece, font, colour),), pw)
-                    for piece, pw in m._break_word(text, font, size, avail)
-                ]
-            for piece, pw in pieces:
-                space = m.width(" ", line[-1][-1][1], size) if line else 0.0
-                if line and line_w + space + pw > avail + 1e-6:
-                    lines.append(line)
-                    line, line_w = [piece], pw
-                else:
-                    line.append(piece)
-                    line_w += space + pw
+            space = m.width(" ", line[-1][-1][1], size) if line else 0.0
+            if w <= avail:
+                pieces: list[tuple[Word, float]] = [(word, w)]
+            else:  # wider than a line: it fills the rest of this line, then whole lines
+                pieces = _cut(m, word, size, avail - line_w - space if line else avail, avail)
+                head, head_w = pieces[0]
+                if head:
+                    line.append(head)
+                    line_w += (space if len(line) > 1 else 0.0) + head_w
+                for piece, piece_w in pieces[1:]:
+                    if line:
+                        lines.append(line)
+                    line, line_w = [piece], piece_w
+                continue
+            if line and line_w + space + w > avail + 1e-6:
+                lines.append(line)
+                line, line_w = [word], w
+            else:
+                line.append(word)
+                line_w += space + w
         if line:
             lines.append(line)
         self._wrapped = (width, lines)
@@ -175,8 +180,10 @@ class Paragraph(Flowable):
     def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
         lines = self.lines(avail_w)
         n = int((avail_h + 1e-6) // self.style.leading)
-        if n <= 0 or n >= len(lines):
-            return [] if n <= 0 else [self]
+        if n >= len(lines):
+            return [self]
+        if n < 2:  # never one line alone at the foot of a page (ReportLab's allowOrphans=0)
+            return []
         head = Paragraph("", self.style, self.bullet, _words=_join(lines[:n]))
         tail = Paragraph("", self.style, None, _words=_join(lines[n:]))
         head.space_after = 0.0
@@ -217,6 +224,38 @@ class Paragraph(Flowable):
                 x += w
             y -= leading
         c.drawText(t)
+
+
+def _cut(
+    m: Measure, word: Word, size: float, first: float, avail: float
+) -> list[tuple[Word, float]]:
+    """`word` cut between characters into pieces: the first no wider than `first` (it may be
+    empty when not one character fits there), the others no wider than `avail` (at least one
+    character each)."""
+    pieces: list[tuple[Word, float]] = []
+    frags: list[Frag] = []
+    text = ""
+    width = 0.0
+    limit = first
+    font = colour = None
+    for piece_text, piece_font, piece_colour in word:
+        if text:
+            frags.append((text, font or "", colour))
+            text = ""
+        font, colour = piece_font, piece_colour
+        for ch in piece_text:
+            cw = m.width(ch, piece_font, size)
+            if width + cw > limit + 1e-6 and (width > 0 or pieces == [] and limit < avail):
+                if text:
+                    frags.append((text, piece_font, piece_colour))
+                pieces.append((tuple(frags), width))
+                frags, text, width, limit = [], "", 0.0, avail
+            text += ch
+            width += cw
+    if text:
+        frags.append((text, font or "", colour))
+    pieces.append((tuple(frags), width))
+    return pieces
 
 
 def _join(lines: list[list[Word]]) -> list[Word]:

@@ -10,7 +10,7 @@ audit record never makes; the canvas is all this needs.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 FUZZ = 1e-6
@@ -65,7 +65,7 @@ class CondPageBreak(Flowable):
 
 class KeepTogether(Flowable):
     """Blocks that start a new page together when they do not fit on what is left of this one
-    (and flow on as usual when they would not fit on any page)."""
+    (and flow on, split as usual, when they would not fit on any page)."""
 
     def __init__(self, content: Sequence[Flowable]) -> None:
         self.content = list(content)
@@ -76,19 +76,6 @@ class KeepTogether(Flowable):
             _, h = f.wrap(avail_w, avail_h)
             total += h + f.space_after + (f.space_before if i else 0.0)
         return total
-
-
-class Drawn(Flowable):
-    """A fixed-size picture painted by a function of the canvas (the origin at its bottom
-    left)."""
-
-    def __init__(self, width: float, height: float, paint: Callable[[Any], None]) -> None:
-        self.width = width
-        self.height = height
-        self.paint = paint
-
-    def draw(self) -> None:
-        self.paint(self.canv)
 
 
 def build(
@@ -121,8 +108,9 @@ def build(
                 new_page()
             continue
         if isinstance(f, KeepTogether):
-            if not at_top and f.total_height(width, height) > cursor - y + FUZZ:
-                new_page()
+            total = f.total_height(width, height)
+            if not at_top and cursor - y + FUZZ < total <= height:
+                new_page()  # it fits on a page of its own (else it flows on, split)
             queue.extendleft(reversed(f.content))
             continue
         space = 0.0 if at_top else f.space_before

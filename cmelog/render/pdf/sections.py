@@ -17,7 +17,7 @@ from cmelog.domain.report import (
     cycle_states,
 )
 from cmelog.render.pdf.blocks import Paragraph, Table
-from cmelog.render.pdf.flow import Drawn, Flowable, KeepTogether, Spacer
+from cmelog.render.pdf.flow import Flowable, KeepTogether, Spacer
 from cmelog.render.pdf.layout import (
     CellLine,
     ChunkedTable,
@@ -230,47 +230,68 @@ class _Pen:
         self.c.line(x1, y1, x2, y2)
 
 
-def chart(m: Measure, report: AuditReport, cycle: ReportCycle) -> Flowable:
-    states = [s for s in cycle_states(report, cycle) if s.result.applies]
-    head_h = 20.0
-    rows = max(1, len(states)) if cycle.recorded or not cycle.closed else 1
-    height = head_h + CHART_ROW * rows + 4
-    title = cycle_title(cycle)
-    lines: list[tuple[str, str, Any, str, float, float, float, bool, Any]] = []
+# one bar of the chart: label, status, status colour, "earned of required", earned share,
+# training (a mark, not a bar), met
+ChartRow = tuple[str, str, Any, str, float, bool, bool]
+CHART_HEAD_H = 20.0
 
-    def paint(canv: Any) -> None:
-        pen = _Pen(canv)
-        top = height
-        pen.text(0, top - 12, title, FONT_BOLD, 10, INK)
+
+class Chart(Flowable):
+    """A cycle's bars, one per applicable requirement. Split between bars across pages (a
+    board with very many requirements), its title repeated with "(continued)"."""
+
+    def __init__(self, title: str, rows: Sequence[ChartRow], empty: str | None) -> None:
+        self.title = title
+        self.rows = tuple(rows)
+        self.empty = empty  # said instead of bars: no activities, or no requirement applies
+        self.width = BODY_W
+        lines = len(self.rows) + (1 if empty else 0)
+        self.height = CHART_HEAD_H + CHART_ROW * max(1, lines) + 4
+
+    def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
+        fit = int((avail_h - CHART_HEAD_H - 4 + 1e-6) // CHART_ROW)
+        if fit < 2 or fit >= len(self.rows):
+            return []
+        rest = Chart(f"{self.title} (continued)", self.rows[fit:], None)
+        return [Chart(self.title, self.rows[:fit], self.empty), rest]
+
+    def draw(self) -> None:
+        pen = _Pen(self.canv)
+        top = self.height
+        pen.text(0, top - 12, self.title, FONT_BOLD, 10, INK)
         pen.text(BODY_W, top - 12, "credits counted against credits required", FONT, 8, MUTED,
                  right=True)  # fmt: skip
-        pen.rule(0, top - head_h + 4, BODY_W, top - head_h + 4, RULE, 0.6)
-        y = top - head_h - CHART_ROW + 4
-        if cycle.closed and not cycle.recorded:
-            pen.text(0, y + 1, NO_ACTIVITIES, FONT, 8, MUTED)
-            return
-        if not states:
-            pen.text(0, y + 1, "No requirement applies.", FONT, 8, MUTED)
-        for label, status, colour, figures, share, earned_w, _, training, met in lines:
+        pen.rule(0, top - CHART_HEAD_H + 4, BODY_W, top - CHART_HEAD_H + 4, RULE, 0.6)
+        y = top - CHART_HEAD_H - CHART_ROW + 4
+        if self.empty:
+            pen.text(0, y + 1, self.empty, FONT, 8, MUTED)
+            y -= CHART_ROW
+        bar_x = CHART_LABEL_W + 6
+        text_x = bar_x + CHART_BAR_W + 8
+        for label, status, colour, figures, share, training, met in self.rows:
             pen.text(0, y + 1, label, FONT, 8, INK)
             if training:
                 pen.bar(bar_x, y, 7, CHART_BAR_H, BAR_OK if met else BAR_SHORT)
             else:
                 pen.bar(bar_x, y, CHART_BAR_W, CHART_BAR_H, BAR_BG)
                 if share > 0:
-                    pen.bar(bar_x, y, earned_w, CHART_BAR_H, BAR_OK if met else BAR_SHORT)
+                    pen.bar(bar_x, y, CHART_BAR_W * share, CHART_BAR_H,
+                            BAR_OK if met else BAR_SHORT)  # fmt: skip
                 pen.text(text_x, y + 1, figures, FONT, 8, INK)
             pen.text(BODY_W, y + 1, status, FONT_BOLD, 8, colour, right=True)
             y -= CHART_ROW
 
-    bar_x = CHART_LABEL_W + 6
-    text_x = bar_x + CHART_BAR_W + 8
+
+def chart(m: Measure, report: AuditReport, cycle: ReportCycle) -> Chart:
+    title = cycle_title(cycle)
+    if cycle.closed and not cycle.recorded:
+        return Chart(title, (), NO_ACTIVITIES)
+    states = [s for s in cycle_states(report, cycle) if s.result.applies]
+    rows: list[ChartRow] = []
     for s in states:
         r = s.result
         label = clean(r.label) + (" (one-time)" if r.scope == "one-time" else "")
-        label = m.fit(label, FONT, 8, CHART_LABEL_W)
         met = s.status in ("met", "met by attestation")
-        colour = OK if met else (BAD if s.status == "short" else WARN)
         if s.status == "met by attestation":
             status = "met by attestation"
         elif r.required is None and not met:
@@ -283,13 +304,15 @@ def chart(m: Measure, report: AuditReport, cycle: ReportCycle) -> Flowable:
         if r.required is not None:
             share = 1.0 if met or r.required <= 0 else min(1.0, earned / r.required)
             figures = f"{format_credits(earned)} of {format_credits(r.required)}"
-        lines.append(
+        rows.append(
             (
-                label, m.fit(clean(status), FONT_BOLD, 8, 120), colour, figures, share,
-                CHART_BAR_W * share, 0.0, r.required is None, met,
+                m.fit(label, FONT, 8, CHART_LABEL_W),
+                m.fit(clean(status), FONT_BOLD, 8, 120),
+                OK if met else (BAD if s.status == "short" else WARN),
+                figures, share, r.required is None, met,
             )
         )  # fmt: skip
-    return Drawn(BODY_W, height, paint)
+    return Chart(title, rows, None if states else "No requirement applies.")
 
 
 # --- per-cycle sections ---------------------------------------------------------------------
