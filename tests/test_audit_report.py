@@ -144,3 +144,28 @@ def test_entry_stream_reads_sequential_slices_in_one_pass() -> None:
     cycle = ReportCycle("current", WINDOW, Evaluation(WINDOW, (req(),)), stream)
     (one, two) = cycle.subtotals()
     assert (one.entries, one.claimed, one.counted) == (250, 25000, 25000)  # no outcome: in full
+
+
+def test_entry_stream_holds_a_small_cycle_after_one_pass(monkeypatch: Any) -> None:
+    """The export reads a cycle's entries for its subtotals, then for its table: a small cycle
+    is read once (issue 13); a large one is read again, never held (bounded memory)."""
+    from cmelog.domain import report as report_module
+    from cmelog.domain.report import EntryStream
+
+    stored = [entry(i) for i in range(1, 251)]
+    passes: list[int] = []
+
+    def load() -> Any:
+        passes.append(1)
+        yield from stored
+
+    small = EntryStream(len(stored), load)
+    assert [e.id for e in small] == list(range(1, 251))
+    assert [e.id for k in range(0, 250, 80) for e in small[k : k + 80]] == list(range(1, 251))
+    assert [e.id for e in small] == list(range(1, 251)) and small[-1].id == 250
+    assert len(passes) == 1
+    monkeypatch.setattr(report_module, "HELD_ENTRIES", 100)
+    passes.clear()
+    large = EntryStream(len(stored), load)
+    assert [e.id for e in large] == [e.id for e in large] == list(range(1, 251))
+    assert len(passes) == 2 and large._held is None

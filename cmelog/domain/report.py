@@ -26,10 +26,14 @@ from cmelog.domain.model import (
     RequirementResult,
 )
 
+HELD_ENTRIES = 2_000  # a cycle of at most this many entries is held after its first pass
+
 
 class EntryStream(Sequence[Entry]):
     """A cycle's entries, in order, read again from their source on every pass instead of held
     (a 100k-entry logbook). `load` yields them all in order; `count` is how many it yields.
+    A cycle of at most HELD_ENTRIES entries is kept after one whole pass (about 1 MB), so the
+    export reads it once.
 
     Sequential slices (`s[0:80]`, `s[80:160]`, ...) continue one pass; any other access
     starts a new one."""
@@ -39,12 +43,24 @@ class EntryStream(Sequence[Entry]):
         self._load = load
         self._pass: Iterator[Entry] | None = None
         self._at = 0
+        self._held: list[Entry] | None = None
 
     def __len__(self) -> int:
         return self._count
 
     def __iter__(self) -> Iterator[Entry]:
-        return self._load()
+        if self._held is not None:
+            return iter(self._held)
+        if self._count > HELD_ENTRIES:
+            return self._load()
+        return self._hold()
+
+    def _hold(self) -> Iterator[Entry]:
+        held: list[Entry] = []
+        for entry in self._load():
+            held.append(entry)
+            yield entry
+        self._held = held
 
     @overload
     def __getitem__(self, index: int) -> Entry: ...
@@ -58,6 +74,8 @@ class EntryStream(Sequence[Entry]):
             if not got:
                 raise IndexError(index)
             return got[0]
+        if self._held is not None:
+            return self._held[index]
         start, stop, step = index.indices(self._count)
         if step != 1:
             return list(self)[index]
