@@ -16,6 +16,11 @@ from typing import Any
 FUZZ = 1e-6
 
 
+class LayoutError(ValueError):
+    """A block taller than a page that cannot be split (a bug in the sections: the audit
+    record never leaves out what does not fit)."""
+
+
 class Flowable:
     """A block of the page: `wrap` says its size for the room given, `split` cuts it to fit
     (or returns [] when it cannot), `draw` paints it with the origin at its bottom left."""
@@ -125,7 +130,11 @@ def build(
                 new_page()
                 queue.appendleft(f)
                 continue
-            # what cannot be split is placed at the top of a page all the same (it overflows)
+            if not parts:  # taller than an empty page and cannot be cut: never drop content
+                raise LayoutError(
+                    f"a {type(f).__name__} of {h:.0f} points does not fit on a page of "
+                    f"{height:.0f} points and cannot be split"
+                )
         cursor -= space + h
         f.draw_on(canv, x, cursor)
         cursor -= f.space_after
