@@ -216,7 +216,11 @@ class Clock(Struct, frozen=True):
         if issued is None:
             return None
         r = self.rules
-        if self.expires is None and r.anchor not in ("registration", "cycle-start"):
+        # Without the printed date the first renewal is estimated, unless the series is known
+        # without it (yearly, or even, odd or birth-year years): then it is in the series.
+        series_known = self.step == 1 or r.years in ("even", "odd", "birth-year-parity")
+        ledger = r.anchor in ("registration", "cycle-start")
+        if self.expires is None and not ledger and not series_known:
             return self._estimate_first(issued)
         if r.first_renewal == "full-cycle":
             return self.series_on_or_after(_add_years(issued, self.step))
