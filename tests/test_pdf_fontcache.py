@@ -79,7 +79,7 @@ def test_a_damaged_cache_file_is_parsed_again_and_replaced() -> None:
     assert stored.read_bytes() != b"not marshal data at all"
 
 
-def test_a_cache_folder_that_cannot_be_written_fails_nothing(tmp_path: Path) -> None:
+def test_a_cache_folder_that_cannot_be_written_fails_nothing() -> None:
     blocker = fontcache.cache_dir().parent
     blocker.parent.mkdir(parents=True, exist_ok=True)
     blocker.write_text("a file where the cache folder should be")

@@ -142,6 +142,23 @@ class Clock(Struct, frozen=True):
         r = self.rules
         if self.expires is not None:
             return self._key_of(self.expires), SOURCE_LICENSE
+        known = self._key_without_printed_date()
+        if known is not None:
+            return known
+        if self.issued is not None and r.anchor != "assigned":
+            return self._key_of(self._estimate_first(self.issued)), SOURCE_ESTIMATED
+        if r.anchor == "assigned":
+            self._need_expires()
+        raise ClockError(
+            f"The {self.label} needs the expiration date printed on it (--expires DATE), "
+            "or its initial license date (--issued DATE)."
+        )
+
+    def _key_without_printed_date(self) -> tuple[int, str] | None:
+        """A key year fixed by the rules alone (yearly; even, odd or birth-year years; a
+        ledger's start; the initial license date), or None when only the printed date, or an
+        estimate from the initial license date, can fix it."""
+        r = self.rules
         if self.step == 1:
             return 2000, SOURCE_LICENSE
         if r.anchor in ("registration", "cycle-start"):  # a ledger's own start date
@@ -156,14 +173,7 @@ class Clock(Struct, frozen=True):
             return 2001, SOURCE_LICENSE
         if r.years == "birth-year-parity":
             return self.birthday.year, SOURCE_LICENSE
-        if self.issued is not None and r.anchor != "assigned":
-            return self._key_of(self._estimate_first(self.issued)), SOURCE_ESTIMATED
-        if r.anchor == "assigned":
-            self._need_expires()
-        raise ClockError(
-            f"The {self.label} needs the expiration date printed on it (--expires DATE), "
-            "or its initial license date (--issued DATE)."
-        )
+        return None
 
     def _in_series(self, key: int) -> bool:
         anchor, _ = self.anchor_key()
@@ -216,12 +226,11 @@ class Clock(Struct, frozen=True):
         if issued is None:
             return None
         r = self.rules
-        # Without the printed date the first renewal is estimated, unless the series is known
-        # without it (yearly, or even, odd or birth-year years): then it is in the series.
-        series_known = self.step == 1 or r.years in ("even", "odd", "birth-year-parity")
-        ledger = r.anchor in ("registration", "cycle-start")
-        if self.expires is None and not ledger and not series_known:
-            return self._estimate_first(issued)
+        if self.expires is None:
+            # estimated, unless the rules alone fix the series: then it is in the series
+            known = self._key_without_printed_date()
+            if known is None or known[1] != SOURCE_LICENSE:
+                return self._estimate_first(issued)
         if r.first_renewal == "full-cycle":
             return self.series_on_or_after(_add_years(issued, self.step))
         s = self.series_on_or_after(issued + _ONE_DAY)

@@ -122,10 +122,6 @@ class Paragraph(Flowable):
 
     # --- layout -------------------------------------------------------------------------
 
-    def _line_width(self) -> float:
-        s = self.style
-        return max(1.0, self._avail - s.leftIndent - s.rightIndent)
-
     def _word_width(self, m: Measure, word: Word) -> float:
         size = self.style.fontSize
         return sum(m.width(text, font, size) for text, font, _ in word)
@@ -133,10 +129,10 @@ class Paragraph(Flowable):
     def lines(self, width: float) -> list[list[Word]]:
         if self._wrapped is not None and self._wrapped[0] == width:
             return self._wrapped[1]
-        self._avail = width
         m = measure()
-        size = self.style.fontSize
-        avail = self._line_width()
+        s = self.style
+        size = s.fontSize
+        avail = max(1.0, width - s.leftIndent - s.rightIndent)
         lines: list[list[Word]] = []
         line: list[Word] = []
         line_w = 0.0

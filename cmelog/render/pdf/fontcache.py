@@ -58,8 +58,8 @@ def load_font(name: str, path: Path) -> Any:
     return font
 
 
-def _state(font: Any) -> tuple[Any, ...] | None:
-    """The font as plain data, or None when some of it is not plain data."""
+def _state(font: Any) -> bytes | None:
+    """The font as marshalled plain data, or None when some of it is not plain data."""
     from reportlab.pdfbase.ttfonts import TTFNameBytes
 
     face: dict[str, Any] = {}
@@ -72,12 +72,10 @@ def _state(font: Any) -> tuple[Any, ...] | None:
         else:
             face[key] = value
     outer = {k: v for k, v in vars(font).items() if k not in _SPECIAL_FONT}
-    state = (FORMAT, outer, face, names)
     try:
-        marshal.dumps(state)
+        return marshal.dumps((FORMAT, outer, face, names))
     except ValueError:
         return None
-    return state
 
 
 def _store(target: Path, font: Any) -> None:
@@ -89,7 +87,7 @@ def _store(target: Path, font: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".marshal")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps(state))
+                fh.write(state)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

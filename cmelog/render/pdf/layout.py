@@ -1,5 +1,5 @@
-"""Generic page layout: text measuring and wrapping, fixed-column tables drawn in chunks, the
-numbered page canvas and the document frame. Nothing here knows about CME.
+"""Generic page layout: text measuring and wrapping, fixed-column tables drawn in chunks and
+the numbered page canvas (the page flow is `flow.py`). Nothing here knows about CME.
 
 Long tables are the bulk of a large report. They are drawn by a small purpose-built flowable
 rather than a ReportLab ``Table``: rows are laid out once (column widths are fixed, so a row's
