@@ -4,11 +4,12 @@ which are used like the shipped ones (and win over a shipped file of the same na
 
 from __future__ import annotations
 
-import tomllib
+import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from cmelog import cachefiles
 from cmelog.domain.rules import LEDGER_KINDS, Rules, RulesError, check_rules, parse_rules
 from cmelog.domain.topics import FORMATS, VOCABULARY
 from cmelog.errors import UsageError
@@ -34,13 +35,37 @@ def available_boards(user_dir: Path | None = None) -> list[str]:
     return sorted(c for c in _files(user_dir) if c not in LEDGER_KINDS)
 
 
+CACHE_FORMAT = 1  # of a parsed rules file kept in the cache folder
+
+
 def read_toml(path: Path, code: str) -> dict[str, Any]:
+    """The rules file at `path` as TOML data. Parsing TOML (and importing the parser) is a
+    tenth of a `status`; a file's parsed data is kept in the user's cache folder with the text
+    it was parsed from, and used again only for that very text."""
     try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(code, f"it is not valid TOML ({exc}).") from None
+        text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RulesError(code, f"it cannot be read ({exc}).") from None
+    # named by the file's folder too: a user's rules file and the shipped one of a board
+    where = zlib.crc32(bytes(path.parent.resolve()))
+    target = cachefiles.folder("rules") / f"{path.stem}-{where:08x}.marshal"
+    held = cachefiles.load(target)
+    if (
+        isinstance(held, tuple)
+        and len(held) == 3
+        and held[0] == CACHE_FORMAT
+        and held[1] == text
+        and isinstance(held[2], dict)
+    ):
+        return held[2]
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(code, f"it is not valid TOML ({exc}).") from None
+    cachefiles.store(target, (CACHE_FORMAT, text, data))
+    return data
 
 
 @cache
@@ -69,6 +94,8 @@ def load_rules(board: str = "MA", user_dir: Path | None = None) -> Rules:
 
 def check_file(path: Path) -> list[str]:
     """Every problem of the rules file at `path`, each naming its key (empty: valid)."""
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -23,6 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import BinaryIO
 
+# first, before ReportLab: importing it defers Pillow, which ReportLab imports and we never use
+from cmelog.render.pdf import pillow  # noqa: F401  # isort: skip
+
 from reportlab.lib.pagesizes import letter
 
 from cmelog.domain.report import AuditReport, Undrawable, undrawable

@@ -5,7 +5,8 @@ the two embedded fonts, a tenth of a 1,000-entry export. What it reads (metrics,
 map, glyph positions) is the same every time, so the first export stores it with `marshal`
 (plain data, nothing executable) and later ones load it in a few milliseconds; the font file's
 own bytes are still read from the package. The cache file is named by the font file's size and
-modification time and ReportLab's version, so a new font or a new ReportLab is parsed afresh.
+modification time and ReportLab's version, so a new font or a new ReportLab is parsed afresh
+(and its file replaces the font's older ones: `cachefiles.py`).
 Anything unexpected (no cache folder, a damaged or foreign file, an attribute ReportLab added
 that plain data cannot hold) means the font is parsed as before; the cache never fails an
 export. The PDF is the same byte for byte either way (tests/test_pdf_fontcache.py).
@@ -13,20 +14,17 @@ export. The PDF is the same byte for byte either way (tests/test_pdf_fontcache.p
 
 from __future__ import annotations
 
-import marshal
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from cmelog import cachefiles
 
 FORMAT = 1  # of the stored data; bumped when what is stored changes
 _SPECIAL_FONT = ("face", "encoding", "state")  # made afresh, as TTFont.__init__ makes them
 
 
 def cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("cmelog")) / "fonts"
+    return cachefiles.folder("fonts")
 
 
 def _cache_file(path: Path) -> Path:
@@ -48,18 +46,21 @@ def load_font(name: str, path: Path) -> Any:
     except OSError:
         target = None
     if target is not None:
-        try:
-            return _from_state(marshal.loads(target.read_bytes()), name, path)
-        except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
-            pass  # absent, damaged or not ours: parse the font
+        state = cachefiles.load(target)
+        if state is not None:
+            try:
+                return _from_state(state, name, path)
+            except (OSError, ValueError, TypeError, KeyError, AttributeError):
+                pass  # damaged or not ours: parse the font
     font = TTFont(name, str(path))
     if target is not None:
-        _store(target, font)
+        # the font's earlier cache files (another ReportLab, another copy of the font) go
+        cachefiles.store(target, _state(font), replaces=f"{path.stem}-[0-9]*.marshal")
     return font
 
 
-def _state(font: Any) -> bytes | None:
-    """The font as marshalled plain data, or None when some of it is not plain data."""
+def _state(font: Any) -> Any:
+    """The font as plain data."""
     from reportlab.pdfbase.ttfonts import TTFNameBytes
 
     face: dict[str, Any] = {}
@@ -72,28 +73,7 @@ def _state(font: Any) -> bytes | None:
         else:
             face[key] = value
     outer = {k: v for k, v in vars(font).items() if k not in _SPECIAL_FONT}
-    try:
-        return marshal.dumps((FORMAT, outer, face, names))
-    except ValueError:
-        return None
-
-
-def _store(target: Path, font: Any) -> None:
-    state = _state(font)
-    if state is None:
-        return
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".marshal")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(state)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass  # a read-only or full cache folder: the next run parses the font again
+    return (FORMAT, outer, face, names)
 
 
 def _from_state(state: Any, name: str, path: Path) -> Any:
