@@ -15,7 +15,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from msgspec import Struct, field
+from cmelog.structs import Struct, field
 
 # ------------------------------------------------------------------ results
 

@@ -17,7 +17,7 @@ import re
 import shlex
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from msgspec import Struct
+from cmelog.structs import Struct
 
 SCHEMES = ("smtp", "desktop", "exec", "stdout")
 TLS_MODES = ("starttls", "ssl", "none")

@@ -20,12 +20,11 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from msgspec import Struct
-
 from cmelog.domain.dates import minus_months, on_birthday
 from cmelog.domain.model import CycleWindow, License, Profile, Renewal
 from cmelog.domain.rules import RenewalRules
 from cmelog.errors import UsageError
+from cmelog.structs import Struct
 
 SOURCE_LICENSE = "license"
 SOURCE_ESTIMATED = "estimated"
@@ -368,7 +367,7 @@ def first_renewal_estimate(
     """First renewal date estimated from the initial license date `issued` (L) (Massachusetts)."""
     rules = MA_RENEWAL
     if window_months != FIRST_RENEWAL_WINDOW_MONTHS:
-        from msgspec.structs import replace
+        from cmelog.structs import replace
 
         rules = replace(rules, first_renewal_window_months=window_months)
     return Clock(rules, birthday)._estimate_first(issued)

@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from msgspec import Struct
-
 from cmelog.domain.credits import short_credits
 from cmelog.domain.cycles import Clock
 from cmelog.domain.dates import minus_months
 from cmelog.domain.model import CycleWindow, Ledger, License, Profile
 from cmelog.domain.rules import FULL, Condition, Requirement, Rules
+from cmelog.structs import Struct
 
 _ONE_DAY = timedelta(days=1)
 

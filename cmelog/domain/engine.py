@@ -16,8 +16,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from msgspec.structs import replace
-
 from cmelog.domain.credits import short_credits
 from cmelog.domain.due import Due, holds
 from cmelog.domain.model import (
@@ -32,6 +30,7 @@ from cmelog.domain.model import (
     RequirementResult,
 )
 from cmelog.domain.rules import Condition, Kind, Requirement, Rules
+from cmelog.structs import replace
 
 IN_FULL = "counted in full"
 

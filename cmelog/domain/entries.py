@@ -7,8 +7,6 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from msgspec import Struct, field
-
 from cmelog.domain.credits import (
     credits_from_decimal,
     credits_from_minutes,
@@ -25,6 +23,7 @@ from cmelog.domain.suggest import nearest
 from cmelog.domain.suggest import parse_date_hint as parse_date
 from cmelog.domain.textsafe import control_message, first_unprintable, has_control
 from cmelog.errors import UsageError
+from cmelog.structs import Struct, field
 
 MAX_TEXT = 2000
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date
 
-from msgspec import Struct, field
+from cmelog.structs import Struct, field
 
 
 class License(Struct, frozen=True):

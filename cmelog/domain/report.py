@@ -13,8 +13,6 @@ from functools import cached_property, partial
 from itertools import chain, islice
 from typing import overload
 
-from msgspec import Struct, field
-
 from cmelog.domain.credits import format_credits
 from cmelog.domain.model import (
     Attestation,
@@ -25,6 +23,7 @@ from cmelog.domain.model import (
     Renewal,
     RequirementResult,
 )
+from cmelog.structs import Struct, field
 
 HELD_ENTRIES = 2_000  # a cycle of at most this many entries is held after its first pass
 

@@ -16,12 +16,10 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from msgspec import Struct, field
-from msgspec.structs import replace
-
 from cmelog.domain.credits import short_credits
 from cmelog.domain.dates import minus_months
 from cmelog.errors import CmelogError, ExitStatus
+from cmelog.structs import Struct, field, replace
 
 SCHEMA_VERSION = 2
 # conditions a requirement may depend on (`applies = "..."`)

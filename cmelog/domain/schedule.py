@@ -17,7 +17,7 @@ from datetime import date
 from subprocess import list2cmdline
 from xml.sax.saxutils import escape
 
-from msgspec import Struct
+from cmelog.structs import Struct
 
 JOB_NAME = "cmelog-remind"
 SERVICE_FILE = f"{JOB_NAME}.service"

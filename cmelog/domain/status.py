@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from msgspec import Struct, field
-
 from cmelog.domain.model import Attestation, Entry, Evaluation, Ledger, License, Profile, Renewal
 from cmelog.domain.rules import Rules
+from cmelog.structs import Struct, field
 
 
 class StatusReport(Struct, frozen=True):

@@ -14,9 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from msgspec import Struct
-
 from cmelog.domain.textsafe import neutralise
+from cmelog.structs import Struct
 
 _WORD = re.compile(r"\s*\S+\s*")
 

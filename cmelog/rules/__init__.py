@@ -75,7 +75,7 @@ def _load(path: Path, code: str, shipped: bool) -> Rules:
         raise RulesError(code, f"the file {path.name} names board {rules.board!r}.")
     if shipped:
         return rules
-    from msgspec.structs import replace
+    from cmelog.structs import replace
 
     return replace(rules, origin=str(path))
 

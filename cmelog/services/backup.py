@@ -21,8 +21,6 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from msgspec import Struct
-
 from cmelog.errors import CmelogError, UsageError
 from cmelog.paths import user_path
 from cmelog.services.context import Context
@@ -34,6 +32,7 @@ from cmelog.services.files import (
     remove_path,
     tmp_name,
 )
+from cmelog.structs import Struct
 
 DEFAULT_KEEP = 10
 _DATED = re.compile(r"cmelog-\d{8}-\d{6}(-\d+)?\.db")

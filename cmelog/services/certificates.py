@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from msgspec import Struct
-
 from cmelog.errors import CmelogError, UsageError
 from cmelog.paths import user_path
 from cmelog.services.files import TMP_PREFIX
@@ -15,6 +13,7 @@ from cmelog.storage.certfiles import (
     migrate_bare,
     stored_suffix,
 )
+from cmelog.structs import Struct
 
 
 class StoredCertificate(Struct, frozen=True):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from msgspec import Struct
-
 from cmelog.domain.certparse import Proposal, parse_certificate
 from cmelog.errors import UsageError
 from cmelog.paths import user_path
+from cmelog.structs import Struct
 
 NO_TEXT = "no text found in this PDF; type the values"
 

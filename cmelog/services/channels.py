@@ -18,11 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from msgspec import Struct
-
 from cmelog.domain.channels import PASSWORD_ENV, Channel, ChannelError, parse_channel
 from cmelog.errors import CmelogError, UsageError
 from cmelog.services.context import Context
+from cmelog.structs import Struct
 
 EXEC_TIMEOUT = 60.0
 DESKTOP_TIMEOUT = 15.0

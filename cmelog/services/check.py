@@ -10,10 +10,9 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from msgspec import Struct, field
-
 from cmelog.errors import CmelogError
 from cmelog.services.context import Context
+from cmelog.structs import Struct, field
 
 
 class Finding(Struct):

@@ -62,10 +62,9 @@ def entry_rules(profile: Profile, ctx: Context | None = None) -> Rules:
     """The rules an entry is checked against: the first license's kinds and formats, and every
     topic of the shared vocabulary and of every board and ledger held (cli.md 0.2: topics are
     one vocabulary)."""
-    from msgspec.structs import replace
-
     from cmelog.domain.topics import VOCABULARY
     from cmelog.rules import load_rules
+    from cmelog.structs import replace
 
     user = ctx.rules_dir if ctx else None
     first = rules_for(profile, ctx)

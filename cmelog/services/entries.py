@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-import msgspec.structs
-from msgspec import Struct
-
 from cmelog.domain.credits import format_credits
 from cmelog.domain.entries import (
     Built,
@@ -28,6 +25,7 @@ from cmelog.services.certificates import (
     store_certificate,
 )
 from cmelog.services.context import Context, entry_rules, require_profile
+from cmelog.structs import Struct, replace
 
 
 class Saved(Struct, frozen=True):
@@ -92,7 +90,7 @@ def _save(
             built: Built = build_entry(inp, entry_rules(profile, ctx), ctx.today, base)
             entry = built.entry
             if source is not None:
-                entry = msgspec.structs.replace(entry, source=source)
+                entry = replace(entry, source=source)
             warnings = entry_warnings(entry, ctx.today)
             if not allow_duplicate and (dup := reads.find_duplicate(s, entry, exclude_id=entry_id)):
                 raise _duplicate_error(dup)
@@ -105,7 +103,7 @@ def _save(
                     warnings.append(duplicate_warning(entry, likely))
             if cert_path is not None:
                 stored = store_certificate(cert_path, logbook.certificates)
-                entry = msgspec.structs.replace(
+                entry = replace(
                     entry, certificate_sha256=stored.sha256, certificate_name=stored.name
                 )
             saved = repo.add_entry(s, entry) if base is None else repo.update_entry(s, entry)

@@ -16,8 +16,6 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, Protocol, TextIO
 
-from msgspec import Struct
-
 from cmelog import __version__
 from cmelog.domain.dates import parse_date
 from cmelog.domain.model import Attestation, Entry
@@ -26,6 +24,7 @@ from cmelog.errors import CmelogError, UsageError
 from cmelog.paths import user_path
 from cmelog.services.context import Context, require_profile
 from cmelog.services.files import atomic_write
+from cmelog.structs import Struct
 
 # json and zipfile serve the bundle only: imported where used, the PDF and CSV exports do
 # without them

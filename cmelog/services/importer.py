@@ -15,9 +15,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any
 
-from msgspec import Struct, field
-from msgspec.structs import replace
-
 from cmelog.domain.credits import minutes_text, parse_decimal
 from cmelog.domain.csvsafe import unescape_cell
 from cmelog.domain.entries import EntryInput, build_entry
@@ -26,6 +23,7 @@ from cmelog.domain.textsafe import control_message, has_control
 from cmelog.errors import CmelogError, UsageError
 from cmelog.paths import user_path
 from cmelog.services.context import Context, entry_rules, require_profile
+from cmelog.structs import Struct, field, replace
 
 REQUIRED = ("date", "title", "category", "credits")
 ATTESTATION_REQUIRED = ("requirement", "date", "how")

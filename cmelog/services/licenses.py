@@ -10,15 +10,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from msgspec import Struct
-from msgspec.structs import replace
-
 from cmelog.domain.entries import clean_text
 from cmelog.domain.model import Ledger, License, Profile
 from cmelog.domain.suggest import nearest
 from cmelog.domain.suggest import parse_date_hint as parse_date
 from cmelog.errors import CmelogError, UsageError
 from cmelog.services.context import Context, require_profile
+from cmelog.structs import Struct, replace
 
 LEDGER_KINDS = ("dea-mate", "moc")
 DEFAULT_TYPE = "full"

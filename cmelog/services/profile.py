@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from msgspec import Struct
-
 from cmelog.domain.entries import clean_text
 from cmelog.domain.model import Profile
 from cmelog.domain.suggest import parse_date_hint as parse_date
 from cmelog.errors import CmelogError, ExitStatus, UsageError
 from cmelog.services.context import Context, require_profile
+from cmelog.structs import Struct
 
 
 class ProfileInput(Struct):

@@ -9,13 +9,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct
-from msgspec.structs import replace
-
 from cmelog.domain.dates import parse_date
 from cmelog.domain.reminders import reminder_text, should_speak
 from cmelog.errors import CmelogError, UsageError
 from cmelog.services.context import Context, require_profile, rules_for
+from cmelog.structs import Struct, replace
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -9,11 +9,10 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from msgspec import Struct
-
 from cmelog.errors import CmelogError, UsageError
 from cmelog.paths import user_path
 from cmelog.services.context import Context
+from cmelog.structs import Struct
 
 
 class Restored(Struct, frozen=True):

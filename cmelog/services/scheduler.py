@@ -17,12 +17,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct
-
 from cmelog.domain import schedule
 from cmelog.domain.schedule import Job
 from cmelog.errors import CmelogError, UsageError
 from cmelog.services.context import Context
+from cmelog.structs import Struct
 
 TIMEOUT = 60.0
 

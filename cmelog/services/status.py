@@ -6,9 +6,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from msgspec import Struct
-from msgspec.structs import replace
-
 from cmelog.domain.cycles import Clock
 from cmelog.domain.dates import parse_date
 from cmelog.domain.due import Due, due_all
@@ -25,6 +22,7 @@ from cmelog.domain.rules import Requirement, Rules
 from cmelog.domain.status import MultiStatus, StatusReport
 from cmelog.errors import UsageError
 from cmelog.services.context import Context, require_profile, rules_for
+from cmelog.structs import Struct, replace
 
 
 def evaluate_cycle(

@@ -17,14 +17,13 @@ from datetime import date
 from itertools import accumulate
 from typing import Any
 
-from msgspec import Struct
-
 from cmelog.domain.model import Attestation, Entry, Ledger, License, Profile
 
 # one list of an entry's columns for every read (storage/rows.py is light: no domain model)
 from cmelog.storage.rows import RECORD_COLUMNS as ENTRY_COLUMNS
 from cmelog.storage.rows import SQLITE_MAX_INT as SQLITE_MAX_INT
 from cmelog.storage.rows import window_filter
+from cmelog.structs import Struct
 
 _ENTRY_SELECT = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entry"
 _ORDER = " ORDER BY date, id"

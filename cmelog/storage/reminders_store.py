@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from msgspec import Struct
-
 from cmelog.storage.reads import connection
+from cmelog.structs import Struct
 
 
 class StoredChannel(Struct, frozen=True):

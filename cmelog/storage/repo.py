@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-import msgspec.structs
 from sqlmodel import Session, col, delete
 
 from cmelog.domain.model import Attestation, Entry, Ledger, License, Profile
 from cmelog.storage import bulk
 from cmelog.storage.models import AttestationRow, EntryRow, ProfileRow, ReminderRow
 from cmelog.storage.reads import connection, topics_to_db
+from cmelog.structs import replace
 
 PROFILE_FIELDS = (
     "name",
@@ -257,7 +257,7 @@ def add_entry(s: Session, e: Entry, *, command: str = "add") -> Entry:
         old=None,
         new=_snapshot(s, "entry", row.id),
     )
-    return msgspec.structs.replace(e, id=row.id)
+    return replace(e, id=row.id)
 
 
 def add_entries(s: Session, entries: Sequence[Entry], *, command: str = "import") -> int:
@@ -344,7 +344,7 @@ def add_attestation(s: Session, a: Attestation, *, command: str = "attest") -> A
         old=None,
         new=_snapshot(s, "attestation", row.id),
     )
-    return msgspec.structs.replace(a, id=row.id)
+    return replace(a, id=row.id)
 
 
 def update_attestation(s: Session, a: Attestation, *, command: str = "attestations edit") -> None:

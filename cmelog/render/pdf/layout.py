@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from msgspec import Struct
 from reportlab import rl_config
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
@@ -44,6 +43,7 @@ from cmelog.render.pdf.theme import (
     ZEBRA,
     register_fonts,
 )
+from cmelog.structs import Struct
 
 PAD_X = 3.0
 PAD_Y = 2.5
@@ -75,15 +75,20 @@ class _Drawable(dict[int, str]):
 
 
 _TABLE: _Drawable | None = None
+_ASCII_DRAWABLE = False  # the fonts draw every printable ASCII character
 
 
 def clean(text: str | None) -> str:
     """Printable text: control characters become spaces, undrawable characters REPLACEMENT."""
-    global _TABLE
+    global _TABLE, _ASCII_DRAWABLE
     if not text:
         return ""
     if _TABLE is None:
-        _TABLE = _Drawable(register_fonts())
+        covered = register_fonts()
+        _TABLE = _Drawable(covered)
+        _ASCII_DRAWABLE = covered.issuperset(range(32, 127))
+    if _ASCII_DRAWABLE and text.isascii() and text.isprintable():
+        return text  # what the table gives it (most of a logbook), without a lookup per character
     return text.translate(_TABLE)
 
 
@@ -138,23 +143,37 @@ class Measure:
             cache = self._cache[(font, size)] = {}
         space = self.width(" ", font, size)
         lines: list[str] = []
-        line = ""
+        line: list[str] = []  # the words of the line being filled
         line_w = 0.0
         for word in words:
             w = cache.get(word)
             if w is None:
                 w = cache[word] = self._measure(word, font, size)
-            pieces = self._break_word(word, font, size, width) if w > width else [(word, w)]
-            for piece, pw in pieces:
+            if w <= width:  # most words: whole
                 if not line:
-                    line, line_w = piece, pw
-                elif line_w + space + pw <= width:
-                    line, line_w = f"{line} {piece}", line_w + space + pw
+                    line.append(word)
+                    line_w = w
+                elif line_w + space + w <= width:
+                    line.append(word)
+                    line_w = line_w + space + w
                 else:
-                    lines.append(line)
-                    line, line_w = piece, pw
+                    lines.append(" ".join(line))
+                    line = [word]
+                    line_w = w
+                continue
+            for piece, pw in self._break_word(word, font, size, width):
+                if not line:
+                    line.append(piece)
+                    line_w = pw
+                elif line_w + space + pw <= width:
+                    line.append(piece)
+                    line_w = line_w + space + pw
+                else:
+                    lines.append(" ".join(line))
+                    line = [piece]
+                    line_w = pw
         if line:
-            lines.append(line)
+            lines.append(" ".join(line))
         return lines
 
     def _break_word(
@@ -252,46 +271,54 @@ class RowBuilder:
             self.xs[i] + c.width - PAD_X if c.align == "right" else None
             for i, c in enumerate(self.columns)
         )
-        # short cells (providers, topics, figures) recur row after row: laid out once
-        self._memo: dict[tuple[Any, ...], tuple[CellLine, ...]] = {}
+        # short cells (providers, topics, figures) recur row after row: laid out once, by
+        # (column, text, font, size, id of the colour); the colour is held by the value, so
+        # its id stays its own
+        self._wrapped: dict[tuple[Any, ...], tuple[CellLine, ...]] = {}
+        self._single: dict[tuple[Any, ...], tuple[CellLine, ...]] = {}
 
-    def _remember(self, key: tuple[Any, ...], value: list[CellLine]) -> None:
-        if len(self._memo) > 20_000:  # ids and dates are unique: keep it bounded
-            self._memo.clear()
-        self._memo[key] = tuple(value)
+    @staticmethod
+    def _remember(
+        memo: dict[tuple[Any, ...], tuple[CellLine, ...]],
+        key: tuple[Any, ...],
+        value: tuple[CellLine, ...],
+    ) -> None:
+        if len(memo) > 20_000:  # ids and dates are unique: keep it bounded
+            memo.clear()
+        memo[key] = value
 
     def lines(
         self, col: int, text: str, font: str = FONT, size: float = BODY_SIZE, color: Any = INK
-    ) -> list[CellLine]:
+    ) -> tuple[CellLine, ...]:
         """`text` wrapped to column `col` (no more than MAX_CELL_LINES are ever drawn, so a
         huge text is cut before it is wrapped)."""
-        key = ("lines", col, text, font, size, id(color))
-        hit = self._memo.get(key)
+        key = (col, text, font, size, id(color))
+        hit = self._wrapped.get(key)
         if hit is not None:
-            return list(hit)
+            return hit
         avail = self.columns[col].width - 2 * PAD_X
         if len(text) > MAX_WRAP_CHARS:
             text = text[:MAX_WRAP_CHARS]
-        out = [(font, size, color, ln) for ln in self.m.wrap(text, font, size, avail)]
-        if len(text) <= 40:
-            self._remember(key, out)  # the colour is held by the value: its id stays its own
+        out = tuple([(font, size, color, ln) for ln in self.m.wrap(text, font, size, avail)])
+        if len(text) <= 40 and out:
+            self._remember(self._wrapped, key, out)
         return out
 
     def one(
         self, col: int, text: str, font: str = FONT, size: float = BODY_SIZE, color: Any = INK
-    ) -> list[CellLine]:
+    ) -> tuple[CellLine, ...]:
         """A one-line cell; a token wider than the column (a huge number) is set smaller."""
-        key = ("one", col, text, font, size, id(color))
-        hit = self._memo.get(key)
+        key = (col, text, font, size, id(color))
+        hit = self._single.get(key)
         if hit is not None:
-            return list(hit)
+            return hit
         avail = self.columns[col].width - 2 * PAD_X
         w = self.m.width(text, font, size)
         if w > avail:
             size = max(3.0, int(size * avail / w * 10) / 10)
-        out = [(font, size, color, text)]
+        out = ((font, size, color, text),)
         if len(text) <= 40:
-            self._remember(key, out)
+            self._remember(self._single, key, out)
         return out
 
     def row(
@@ -311,6 +338,7 @@ class RowBuilder:
         by_id = _PALETTE_BY_ID
         lefts, rights = self._left, self._right
         first_base = PAD_Y + BODY_SIZE * 0.82  # the first lines of all cells share a baseline
+        lowest = -1.0  # the lowest bottom of a cell's text (none yet)
         for i, cell in enumerate(cells):
             if not cell:
                 continue
@@ -327,8 +355,12 @@ class RowBuilder:
                     else:
                         left = self.xs[i] + (self.columns[i].width - w) / 2
                 pieces.append((left, first_base, font, size, index, (text,)))
-                cells_of.append(i)
-                cell_bottoms[i] = first_base + size * 0.3
+                bottom = first_base + size * 0.3
+                if bottom > lowest:
+                    lowest = bottom
+                if bottom_align:
+                    cells_of.append(i)
+                    cell_bottoms[i] = bottom
                 continue
             if len(cell) > MAX_CELL_LINES:
                 font, size, color, _ = cell[MAX_CELL_LINES - 1]
@@ -361,8 +393,12 @@ class RowBuilder:
                         dx = self.xs[i] + (self.columns[i].width - w) / 2
                     pieces.append((dx, base, font, size, _colour_index(color), (text,)))
                     cells_of.append(i)
-            cell_bottoms[i] = base + size * 0.3
-        lowest = max(cell_bottoms.values(), default=BODY_SIZE)
+            bottom = base + size * 0.3
+            cell_bottoms[i] = bottom
+            if bottom > lowest:
+                lowest = bottom
+        if lowest < 0:
+            lowest = BODY_SIZE  # an empty row
         height = lowest + PAD_Y + 1.0
         if bottom_align:
             pieces = [

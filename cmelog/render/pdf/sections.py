@@ -455,10 +455,13 @@ def _entry_rows(
     return rows
 
 
+NO_CERTIFICATE: tuple[CellLine, ...] = ((FONT, SMALL_SIZE, MUTED, "none"),)
+
+
 def _entry_row(b: RowBuilder, entry: Entry, outcome: EntryOutcome | None, *, shaded: bool) -> Row:
-    dates: list[CellLine] = [(FONT, BODY_SIZE, INK, entry.date.isoformat())]
+    dates: tuple[CellLine, ...] = ((FONT, BODY_SIZE, INK, entry.date.isoformat()),)
     if entry.end_date is not None and entry.end_date != entry.date:
-        dates.append((FONT, BODY_SIZE, INK, f"to {entry.end_date.isoformat()}"))
+        dates += ((FONT, BODY_SIZE, INK, f"to {entry.end_date.isoformat()}"),)
 
     title = b.lines(2, clean(entry.title))
     if entry.kind and entry.kind != "activity":
@@ -472,10 +475,10 @@ def _entry_row(b: RowBuilder, entry: Entry, outcome: EntryOutcome | None, *, sha
     provider = (
         b.lines(3, clean(entry.provider))
         if entry.provider
-        else [(FONT, BODY_SIZE, MUTED, "\u2013")]
+        else ((FONT, BODY_SIZE, MUTED, "\u2013"),)
     )
     if outcome is None:  # a plain activity: no cap touches it, it counts in full
-        counted: list[CellLine] = b.one(6, format_credits(entry.credits))
+        counted = b.one(6, format_credits(entry.credits))
     else:
         counted = b.one(
             6,
@@ -484,15 +487,15 @@ def _entry_row(b: RowBuilder, entry: Entry, outcome: EntryOutcome | None, *, sha
             BODY_SIZE,
             WARN if capped else INK,
         )
-    topics: list[CellLine] = []
+    topics: tuple[CellLine, ...] = ()
     for slug in entry.topics:
         topics += b.lines(7, TOPIC_LABELS.get(slug, clean(slug)), FONT, SMALL_SIZE)
-    cert: list[CellLine] = (
+    cert = (
         b.lines(8, clean(certificate_label(entry.certificate_sha256, entry.certificate_name)))
         if entry.certificate_sha256
-        else [(FONT, SMALL_SIZE, MUTED, "none")]
+        else NO_CERTIFICATE
     )
-    cells: list[list[CellLine]] = [
+    cells: list[tuple[CellLine, ...]] = [
         b.one(0, str(entry.id), FONT, SMALL_SIZE, MUTED),
         dates,
         title,
@@ -667,7 +670,7 @@ def one_time_section(report: AuditReport, items: Sequence[OneTimeEvidence]) -> l
 
 def _short_attested(state: RequirementState) -> RequirementState:
     """In the one-time table the attestation's date and how are in the evidence column."""
-    from msgspec.structs import replace
+    from cmelog.structs import replace
 
     return replace(state, text="met by attestation")
 
