@@ -22,10 +22,15 @@ def test_a_cached_font_is_the_parsed_font() -> None:
     assert len(stored) == 1 and REGULAR.stem in stored[0].name
     cached = fontcache.load_font("A", REGULAR)
     assert vars(cached).keys() == vars(parsed).keys()
-    skip = ("_pdfScale", "_ttf_data")
+    skip = ("_pdfScale", "_ttf_data", "glyphToChar", fontcache._GLYPH_TO_CHAR)
     assert {k: v for k, v in vars(cached.face).items() if k not in skip} == {
         k: v for k, v in vars(parsed.face).items() if k not in skip
     }
+    assert isinstance(cached.face, fontcache.CachedFace)
+    assert fontcache._GLYPH_TO_CHAR in vars(cached.face)  # not decoded until used
+    assert cached.face.glyphToChar == parsed.face.glyphToChar
+    cached.face.glyphToChar.setdefault(99_999, []).append(0xF000)  # as HarfBuzz shaping does
+    assert cached.face.glyphToChar[99_999] == [0xF000]
     assert cached.face._ttf_data == parsed.face._ttf_data == REGULAR.read_bytes()
     assert cached.face._pdfScale(1234) == parsed.face._pdfScale(1234)
     assert cached.face.name.ustr == parsed.face.name.ustr

@@ -14,12 +14,15 @@ export. The PDF is the same byte for byte either way (tests/test_pdf_fontcache.p
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 from typing import Any
 
+from reportlab.pdfbase.ttfonts import TTFontFace
+
 from cmelog import cachefiles
 
-FORMAT = 1  # of the stored data; bumped when what is stored changes
+FORMAT = 2  # of the stored data; bumped when what is stored changes
 _SPECIAL_FONT = ("face", "encoding", "state")  # made afresh, as TTFont.__init__ makes them
 
 
@@ -70,22 +73,49 @@ def _state(font: Any) -> Any:
             continue  # the file's bytes are read from the package; the scale is remade
         if isinstance(value, TTFNameBytes):
             names[key] = (bytes(value), value.ustr)
+        elif key == "glyphToChar":
+            face[_GLYPH_TO_CHAR] = marshal.dumps(value)  # decoded when used: CachedFace
         else:
             face[key] = value
     outer = {k: v for k, v in vars(font).items() if k not in _SPECIAL_FONT}
     return (FORMAT, outer, face, names)
 
 
+_GLYPH_TO_CHAR = "_cmelog_glyphToChar"  # the map, marshalled
+
+
+class CachedFace(TTFontFace):
+    """A font face read from the cache. Its map from glyphs to characters, the largest of its
+    tables, is used only to shape text with HarfBuzz (which cmelog does not have); it stays
+    marshalled until it is first used, which saves about 2 ms per font and export."""
+
+    @property
+    def glyphToChar(self) -> dict[int, list[int]]:  # noqa: N802 - ReportLab's name
+        found: dict[int, list[int]] | None = self.__dict__.get("_glyph_to_char")
+        if found is None:
+            found = self.__dict__["_glyph_to_char"] = marshal.loads(
+                self.__dict__.pop(_GLYPH_TO_CHAR)
+            )
+        return found
+
+    @glyphToChar.setter
+    def glyphToChar(self, value: dict[int, list[int]]) -> None:  # noqa: N802
+        self.__dict__.pop(_GLYPH_TO_CHAR, None)
+        self.__dict__["_glyph_to_char"] = value
+
+
 def _from_state(state: Any, name: str, path: Path) -> Any:
     from weakref import WeakKeyDictionary
 
-    from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont
 
     fmt, outer, face_state, names = state
     if fmt != FORMAT:
         raise ValueError("another cache format")
-    face = TTFontFace.__new__(TTFontFace)
-    vars(face).update(face_state)
+    if not isinstance(face_state.get(_GLYPH_TO_CHAR), bytes):
+        raise ValueError("no glyph map")
+    face = CachedFace.__new__(CachedFace)
+    face.__dict__.update(face_state)
     for key, (raw, text) in names.items():
         value = TTFNameBytes(raw)
         value.ustr = text

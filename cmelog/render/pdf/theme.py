@@ -56,9 +56,7 @@ def register_fonts() -> frozenset[int]:
     )
     addMapping(FONT, 0, 0, FONT)
     addMapping(FONT, 1, 0, FONT_BOLD)
-    regular = set(faces[FONT].face.charToGlyph)
-    bold = set(faces[FONT_BOLD].face.charToGlyph)
-    return frozenset(regular & bold)
+    return frozenset(faces[FONT].face.charToGlyph.keys() & faces[FONT_BOLD].face.charToGlyph.keys())
 
 
 # --- colours --------------------------------------------------------------------------------
