@@ -135,3 +135,45 @@ def test_a_cycle_read_once_still_names_every_undrawable_text() -> None:
     )
     found = undrawable(mixed, layout.can_draw)
     assert [(u.where, u.characters) for u in found] == [('entry 777 "Lecture 王"', ("王",))]
+
+
+@pytest.mark.usefixtures("stable")
+def test_ascii_with_pdf_specials_written_as_reportlab_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Printable ASCII skips the per-character lookups; parentheses and backslashes are still
+    escaped exactly as ReportLab escapes them, beside non-ASCII text in the same rows."""
+    base = make_report(5, 2)
+    entries = tuple(
+        Entry(
+            id=7000 + i,
+            title=title,
+            date=date(2024, 2, 1),
+            credits=100,
+            category=1,
+            provider=provider,
+        )
+        for i, (title, provider) in enumerate(
+            [
+                ("Ethics (part 2) \\ review", "A (B) \\ C"),
+                ("((()))\\\\", "Ośrodek (Zdrowia)"),
+                ("Plain words, no specials", "Ζωή (\\)"),
+                ("only closing) and back\\slash", "x\\y"),
+                ("~!@#$%^&*_+{}|:\"<>?`-=[];',./", "MMS"),
+            ]
+        )
+    )
+    cur = base.cycles[0]
+    cycle = ReportCycle("current", cur.window, make_evaluation(cur.window, entries), entries)
+    report = AuditReport(
+        profile=base.profile,
+        board_name=base.board_name,
+        as_of=base.as_of,
+        version=base.version,
+        renewal=base.renewal,
+        cycles=(cycle, base.cycles[1]),
+        one_time=base.one_time,
+    )
+    fast = pdf(report)
+    monkeypatch.setattr(layout._FirstSubset, "update", lambda self: None)
+    assert pdf(report) == fast

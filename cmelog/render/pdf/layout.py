@@ -215,6 +215,7 @@ class Measure:
 # them: a 10,000-entry report keeps its collections cheap.
 Piece = tuple[float, float, str, float, int, tuple[str, ...]]
 _PALETTE: list[Any] = []
+_PDF_ESCAPE = str.maketrans({"\\": "\\\\", "(": "\\(", ")": "\\)"})  # printable ASCII's escapes
 _PALETTE_INDEX: dict[Any, int] = {}
 _PALETTE_BY_ID: dict[int, tuple[int, Any]] = {}  # id -> (index, the colour, kept alive)
 
@@ -524,6 +525,8 @@ class _FirstSubset:
         self.escaped: dict[int, str] = {}
         self._seen = -1
         self._select: dict[tuple[float, float], str] = {}
+        # ReportLab's "asciiReadable" setup: known once the document has drawn in the font
+        self.ascii_is_itself = False
         self.update()
 
     def update(self) -> None:
@@ -538,6 +541,9 @@ class _FirstSubset:
         if 32 in self.escaped:  # ReportLab draws a no-break space as a space
             self.escaped[0xA0] = self.escaped[32]
             self.chars.add("\xa0")
+        self.ascii_is_itself = all(
+            self.escaped.get(code) == chr(code).translate(_PDF_ESCAPE) for code in range(32, 127)
+        )
 
     def select(self, size: float, leading: float) -> str:
         """The operators that select the first subset at `size` with `leading`."""
@@ -666,10 +672,14 @@ class ChunkedTable(Flowable):
         t = FastText(c)
         code = t._code  # ReportLab's text object appends its operators here
         nums = _NUMS
+        table: _FirstSubset | None = None
         chars: set[str] = set()
         escaped: dict[int, str] = {}
-        font_key: tuple[str, float] | None = None
+        ascii_as_is = False  # printable ASCII is coded as itself (table.ascii_is_itself)
+        cur_font = ""
+        cur_size = -1.0
         colour = -1
+        fills: dict[int, list[str]] = {}  # palette index -> its fill colour operators
         y = body_top
         for row in rows + list(self.rows):
             if row.total:
@@ -677,14 +687,22 @@ class ChunkedTable(Flowable):
                 c.setLineWidth(0.8)
                 c.line(0, y, look.width, y)
             for dx, dy, font, size, col, lines in row.pieces:
-                if font_key is None or font_key[0] != font or font_key[1] != size:
-                    font_key = (font, size)
+                if font is not cur_font or size != cur_size:
+                    cur_font, cur_size = font, size
                     t.setFont(font, size, size * LEADING)
                     table = t._first_subset()
                     chars, escaped = table.chars, table.escaped
+                    ascii_as_is = table.ascii_is_itself
                 if col != colour:
                     colour = col
-                    t.setFillColor(_PALETTE[col])
+                    fill = fills.get(col)
+                    if fill is None:
+                        start = len(code)
+                        t.setFillColor(_PALETTE[col])
+                        fills[col] = code[start:]
+                    else:
+                        t._fillColorObj = _PALETTE[col]
+                        code.extend(fill)
                 # setTextOrigin and textLine, inline: the innermost loop of a large report
                 nx = nums.get(dx)
                 if nx is None:
@@ -694,10 +712,26 @@ class ChunkedTable(Flowable):
                     ny = _number(y - dy)
                 code.append(f"1 0 0 1 {nx} {ny} Tm")
                 for line in lines:
-                    if line and t._curSubset == 0 and chars.issuperset(line):
-                        code.append(f"({line.translate(escaped)}) Tj T*")
+                    # Text in the first subset as it is: printable ASCII (most of a logbook,
+                    # told in C without a lookup per character) or characters it was given.
+                    if (
+                        line
+                        and t._curSubset == 0
+                        and (
+                            (ascii_as_is and line.isascii() and line.isprintable())
+                            or chars.issuperset(line)
+                        )
+                    ):
+                        if ascii_as_is and line.isascii():
+                            if "(" in line or ")" in line or "\\" in line:
+                                line = line.translate(_PDF_ESCAPE)
+                        else:
+                            line = line.translate(escaped)
+                        code.append(f"({line}) Tj T*")
                     else:
                         code.append(f"{t._formatText(line)} T*")
+                        if table is not None:
+                            ascii_as_is = table.ascii_is_itself  # known once the font is used
             y -= row.height
         c.drawText(t)
         look.progress.advance(sum(r.entries for r in self.rows))
