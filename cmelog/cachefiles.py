@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,8 @@ def store(path: Path, data: Any, *, replaces: str | None = None) -> None:
         blob = marshal.dumps(data)
     except ValueError:
         return
+    import tempfile  # only to write: reading, the common case, does without it
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
