@@ -242,3 +242,66 @@ def test_a_board_with_more_bars_than_a_page_holds_gets_every_bar(
     assert min(bars) > MARGIN_BOTTOM  # every one above the footer, on the page
     assert "(continued)" in "\n".join(pages)
     assert all(f"Page {k} of {len(pages)}" in page for k, page in enumerate(pages, start=1))
+
+
+# --- entry rows: recurring cells placed once ---------------------------------------------
+
+_WORDS = st.sampled_from(
+    ["MMS", "UpToDate (Wolters Kluwer)", "Ośrodek Ζωή", "a" * 70, "x\ty", "", "Board-of-Reg/243"]
+)
+_ENTRIES = st.lists(
+    st.tuples(
+        st.sampled_from(["Grand rounds", "Point-of-care search 12: DKA", "Ethics " * 12, "王"]),
+        st.one_of(st.none(), _WORDS),
+        st.sampled_from([1, 2]),
+        st.sampled_from([25, 50, 100, 250, 5000, 99_999_999]),
+        st.lists(
+            st.sampled_from(["risk-management", "opioids-pain-management", "ehr", "own-topic"]),
+            max_size=3,
+        ),
+        st.one_of(st.none(), st.tuples(st.sampled_from(["ab" * 32, "cd" * 32]), _WORDS)),
+        st.one_of(
+            st.none(),
+            st.tuples(st.sampled_from([0, 25, 100]), st.lists(_WORDS, max_size=2)),
+        ),
+        st.sampled_from(["activity", "teaching"]),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_ENTRIES)
+def test_an_entry_row_with_remembered_cells_is_the_row_laid_out_afresh(
+    specs: list[tuple[Any, ...]],
+) -> None:
+    """EntryRows keys each remembered cell by all it is made from: the rows of one table
+    (cells met before are recalled) equal each row laid out by a table of its own."""
+    from datetime import date
+
+    from cmelog.domain.model import Entry, EntryOutcome
+    from cmelog.render.pdf.layout import Measure, RowBuilder
+    from cmelog.render.pdf.sections import ENTRY_COLUMNS, EntryRows
+
+    register_fonts()
+    m = Measure()
+    table = EntryRows(RowBuilder(m, ENTRY_COLUMNS))
+    for n, (title, provider, category, credits, topics, cert, outcome, kind) in enumerate(specs):
+        entry = Entry(
+            id=n + 1,
+            title=title,
+            date=date(2025, 1, 1 + n),
+            credits=credits,
+            category=category,
+            kind=kind,
+            provider=provider,
+            topics=tuple(topics),
+            certificate_sha256=cert[0] if cert else None,
+            certificate_name=cert[1] if cert else None,
+        )
+        result = EntryOutcome(n + 1, credits, outcome[0], tuple(outcome[1])) if outcome else None
+        alone = EntryRows(RowBuilder(Measure(), ENTRY_COLUMNS))
+        assert table.row(entry, result, shaded=n % 2 == 1) == alone.row(
+            entry, result, shaded=n % 2 == 1
+        )

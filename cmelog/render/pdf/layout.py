@@ -51,6 +51,7 @@ MIN_ROWS_BEFORE_BREAK = 3  # a table starting low on a page moves on rather than
 MAX_CELL_LINES = 30  # a pathological title is clipped so that a row always fits on a page
 MAX_WRAP_CHARS = 6000  # more than MAX_CELL_LINES lines of the widest column can hold
 MAX_PARA_CHARS = 1200  # same for text drawn as a Paragraph
+FIRST_BASE = PAD_Y + BODY_SIZE * 0.82  # a table row's first baseline, below the row's top
 
 # --- text helpers ---------------------------------------------------------------------------
 
@@ -322,6 +323,59 @@ class RowBuilder:
             self._remember(self._single, key, out)
         return out
 
+    def place(self, i: int, cell: Sequence[CellLine]) -> Placed:
+        """The pieces of one cell in column `i` (made by `lines` or `one`, so that its lines
+        fit the column), and the lowest point of its text below the row's top. A cell is
+        placed the same whatever the rest of its row holds: recurring cells can be placed
+        once (sections.EntryRows)."""
+        if not cell:
+            return (), -1.0
+        left = self._left[i]
+        first_base = FIRST_BASE  # the first lines of all cells share a baseline
+        if len(cell) == 1:  # most cells: one line, one piece
+            font, size, color, text = cell[0]
+            hit = _PALETTE_BY_ID.get(id(color))
+            index = hit[0] if hit is not None else _colour_index(color)
+            if left is None:
+                w = self.m.width(text, font, size)
+                right = self._right[i]
+                if right is not None:
+                    left = right - w
+                else:
+                    left = self.xs[i] + (self.columns[i].width - w) / 2
+            return ((left, first_base, font, size, index, (text,)),), first_base + size * 0.3
+        if len(cell) > MAX_CELL_LINES:
+            font, size, color, _ = cell[MAX_CELL_LINES - 1]
+            cell = [*cell[: MAX_CELL_LINES - 1], (font, size, color, "\u2026 (clipped)")]
+        pieces: list[Piece] = []
+        base = first_base
+        size = BODY_SIZE
+        if left is not None:
+            # consecutive lines sharing font, size and colour make one run
+            runs: list[tuple[str, float, Any, float, list[str]]] = []
+            for k, (font, size, color, text) in enumerate(cell):
+                if k:
+                    base += size * LEADING
+                last = runs[-1] if runs else None
+                if last and last[0] == font and last[1] == size and last[2] is color:
+                    last[4].append(text)
+                else:
+                    runs.append((font, size, color, base, [text]))
+            for font, size, color, at, texts in runs:
+                pieces.append((left, at, font, size, _colour_index(color), tuple(texts)))
+        else:
+            right = self._right[i]
+            for k, (font, size, color, text) in enumerate(cell):
+                if k:
+                    base += size * LEADING
+                w = self.m.width(text, font, size)
+                if right is not None:
+                    dx = right - w
+                else:
+                    dx = self.xs[i] + (self.columns[i].width - w) / 2
+                pieces.append((dx, base, font, size, _colour_index(color), (text,)))
+        return tuple(pieces), base + size * 0.3
+
     def row(
         self,
         cells: Sequence[Sequence[CellLine]],
@@ -331,82 +385,48 @@ class RowBuilder:
         total: bool = False,
         bottom_align: bool = False,
     ) -> Row:
-        """Lay out one row. Cell lines must fit their column (made by `lines` or `one`)."""
-        pieces: list[Piece] = []
-        cells_of: list[int] = []  # the cell of each piece (bottom_align only)
-        cell_bottoms: dict[int, float] = {}
-        width = self.m.width
-        by_id = _PALETTE_BY_ID
-        lefts, rights = self._left, self._right
-        first_base = PAD_Y + BODY_SIZE * 0.82  # the first lines of all cells share a baseline
-        lowest = -1.0  # the lowest bottom of a cell's text (none yet)
-        for i, cell in enumerate(cells):
-            if not cell:
-                continue
-            left = lefts[i]
-            if len(cell) == 1:  # most cells: one line, one piece
-                font, size, color, text = cell[0]
-                hit = by_id.get(id(color))
-                index = hit[0] if hit is not None else _colour_index(color)
-                if left is None:
-                    w = width(text, font, size)
-                    right = rights[i]
-                    if right is not None:
-                        left = right - w
-                    else:
-                        left = self.xs[i] + (self.columns[i].width - w) / 2
-                pieces.append((left, first_base, font, size, index, (text,)))
-                bottom = first_base + size * 0.3
-                if bottom > lowest:
-                    lowest = bottom
-                if bottom_align:
-                    cells_of.append(i)
-                    cell_bottoms[i] = bottom
-                continue
-            if len(cell) > MAX_CELL_LINES:
-                font, size, color, _ = cell[MAX_CELL_LINES - 1]
-                cell = [*cell[: MAX_CELL_LINES - 1], (font, size, color, "\u2026 (clipped)")]
-            base = first_base
-            size = BODY_SIZE
-            if left is not None:
-                # consecutive lines sharing font, size and colour make one run
-                runs: list[tuple[str, float, Any, float, list[str]]] = []
-                for k, (font, size, color, text) in enumerate(cell):
-                    if k:
-                        base += size * LEADING
-                    last = runs[-1] if runs else None
-                    if last and last[0] == font and last[1] == size and last[2] is color:
-                        last[4].append(text)
-                    else:
-                        runs.append((font, size, color, base, [text]))
-                for font, size, color, at, texts in runs:
-                    pieces.append((left, at, font, size, _colour_index(color), tuple(texts)))
-                    cells_of.append(i)
-            else:
-                right = rights[i]
-                for k, (font, size, color, text) in enumerate(cell):
-                    if k:
-                        base += size * LEADING
-                    w = width(text, font, size)
-                    if right is not None:
-                        dx = right - w
-                    else:
-                        dx = self.xs[i] + (self.columns[i].width - w) / 2
-                    pieces.append((dx, base, font, size, _colour_index(color), (text,)))
-                    cells_of.append(i)
-            bottom = base + size * 0.3
-            cell_bottoms[i] = bottom
-            if bottom > lowest:
-                lowest = bottom
+        """Lay out one row. Cell lines must fit their column (made by `lines` or `one`);
+        `bottom_align` sets each cell's last line on the row's lowest."""
+        placed = [self.place(i, cell) for i, cell in enumerate(cells)]
+        if not bottom_align:
+            return assemble(placed, shaded=shaded, entries=entries, total=total)
+        lowest = max((bottom for _, bottom in placed), default=-1.0)
         if lowest < 0:
-            lowest = BODY_SIZE  # an empty row
-        height = lowest + PAD_Y + 1.0
-        if bottom_align:
-            pieces = [
-                (dx, dy + (lowest - cell_bottoms[cells_of[n]]), font, size, col, lines)
-                for n, (dx, dy, font, size, col, lines) in enumerate(pieces)
-            ]
-        return Row(height, tuple(pieces), shaded, entries=entries, total=total)
+            return assemble(placed, shaded=shaded, entries=entries, total=total)
+        return assemble(
+            [
+                (
+                    tuple(
+                        (dx, dy + (lowest - bottom), font, size, col, lines)
+                        for dx, dy, font, size, col, lines in pieces
+                    ),
+                    lowest,
+                )
+                for pieces, bottom in placed
+            ],
+            shaded=shaded,
+            entries=entries,
+            total=total,
+        )
+
+
+# a placed cell: its pieces and the lowest point of its text (-1 for an empty cell)
+Placed = tuple[tuple[Piece, ...], float]
+
+
+def assemble(
+    placed: Sequence[Placed], *, shaded: bool = False, entries: int = 0, total: bool = False
+) -> Row:
+    """A row of placed cells, in column order: as tall as its lowest text."""
+    pieces: list[Piece] = []
+    lowest = -1.0
+    for cell_pieces, bottom in placed:
+        pieces += cell_pieces
+        if bottom > lowest:
+            lowest = bottom
+    if lowest < 0:
+        lowest = BODY_SIZE  # an empty row
+    return Row(lowest + PAD_Y + 1.0, tuple(pieces), shaded, entries=entries, total=total)
 
 
 class Progress:

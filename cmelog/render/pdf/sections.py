@@ -3,7 +3,7 @@ entries, the one-time requirements and the closing attestation block."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -23,10 +23,12 @@ from cmelog.render.pdf.layout import (
     ChunkedTable,
     Column,
     Measure,
+    Placed,
     Progress,
     Row,
     RowBuilder,
     TableLook,
+    assemble,
     clean,
     grid_style,
     para_text,
@@ -443,70 +445,100 @@ def certificate_label(sha256: str | None, name: str | None) -> str:
 
 
 def _entry_rows(
-    b: RowBuilder, cycle: ReportCycle, start: int, stop: int, totals: Sequence[Row]
+    rows: EntryRows, cycle: ReportCycle, start: int, stop: int, totals: Sequence[Row]
 ) -> list[Row]:
     """Laid-out rows for entries [start, stop) of the cycle, then the totals rows if given."""
     outcomes: dict[int, EntryOutcome] = cycle.evaluation.outcomes
-    rows = [
-        _entry_row(b, entry, outcomes.get(entry.id), shaded=(start + i) % 2 == 1)
+    out = [
+        rows.row(entry, outcomes.get(entry.id), shaded=(start + i) % 2 == 1)
         for i, entry in enumerate(cycle.entries[start:stop])
     ]
-    rows += totals
-    return rows
+    out += totals
+    return out
 
 
 NO_CERTIFICATE: tuple[CellLine, ...] = ((FONT, SMALL_SIZE, MUTED, "none"),)
+NO_PROVIDER: tuple[CellLine, ...] = ((FONT, BODY_SIZE, MUTED, "\u2013"),)
 
 
-def _entry_row(b: RowBuilder, entry: Entry, outcome: EntryOutcome | None, *, shaded: bool) -> Row:
-    dates: tuple[CellLine, ...] = ((FONT, BODY_SIZE, INK, entry.date.isoformat()),)
-    if entry.end_date is not None and entry.end_date != entry.date:
-        dates += ((FONT, BODY_SIZE, INK, f"to {entry.end_date.isoformat()}"),)
+def _provider_cell(b: RowBuilder, provider: str | None) -> tuple[CellLine, ...]:
+    return b.lines(3, clean(provider)) if provider else NO_PROVIDER
 
-    title = b.lines(2, clean(entry.title))
-    if entry.kind and entry.kind != "activity":
-        title += b.lines(2, f"Kind: {clean(entry.kind)}", FONT, SMALL_SIZE, MUTED)
-    capped = False
-    if outcome is not None:
-        capped = outcome.counted != entry.credits
-        for note in outcome.notes:
-            title += b.lines(2, clean(note), FONT, SMALL_SIZE, WARN)
 
-    provider = (
-        b.lines(3, clean(entry.provider))
-        if entry.provider
-        else ((FONT, BODY_SIZE, MUTED, "\u2013"),)
-    )
-    if outcome is None:  # a plain activity: no cap touches it, it counts in full
-        counted = b.one(6, format_credits(entry.credits))
-    else:
-        counted = b.one(
-            6,
-            format_credits(outcome.counted),
-            FONT_BOLD if capped else FONT,
-            BODY_SIZE,
-            WARN if capped else INK,
+def _category_cell(b: RowBuilder, category: int) -> tuple[CellLine, ...]:
+    return b.one(4, str(category))
+
+
+def _claimed_cell(b: RowBuilder, credits: int) -> tuple[CellLine, ...]:
+    return b.one(5, format_credits(credits))
+
+
+def _counted_cell(b: RowBuilder, counted: int, capped: bool) -> tuple[CellLine, ...]:
+    if capped:  # a cap counted less than claimed
+        return b.one(6, format_credits(counted), FONT_BOLD, BODY_SIZE, WARN)
+    return b.one(6, format_credits(counted))
+
+
+def _topics_cell(b: RowBuilder, topics: tuple[str, ...]) -> tuple[CellLine, ...]:
+    cell: tuple[CellLine, ...] = ()
+    for slug in topics:
+        cell += b.lines(7, TOPIC_LABELS.get(slug, clean(slug)), FONT, SMALL_SIZE)
+    return cell
+
+
+def _certificate_cell(b: RowBuilder, sha256: str | None, name: str | None) -> tuple[CellLine, ...]:
+    return b.lines(8, clean(certificate_label(sha256, name))) if sha256 else NO_CERTIFICATE
+
+
+class EntryRows:
+    """Lays out the rows of one entry table. A row's provider, category, credits, topics and
+    certificate recur from row to row: each distinct cell is laid out and placed once, keyed
+    by the values it is made from (tests/test_pdf_flow.py holds a row laid out with the cells
+    remembered to the same row laid out afresh)."""
+
+    def __init__(self, b: RowBuilder) -> None:
+        self.b = b
+        self._placed: dict[tuple[Any, ...], Placed] = {}
+
+    def _cell(self, col: int, make: Callable[..., tuple[CellLine, ...]], *args: Any) -> Placed:
+        key = (col, *args)
+        hit = self._placed.get(key)
+        if hit is None:
+            if len(self._placed) > 20_000:  # certificate names can be many: keep it bounded
+                self._placed.clear()
+            hit = self._placed[key] = self.b.place(col, make(self.b, *args))
+        return hit
+
+    def row(self, entry: Entry, outcome: EntryOutcome | None, *, shaded: bool) -> Row:
+        b = self.b
+        dates: tuple[CellLine, ...] = ((FONT, BODY_SIZE, INK, entry.date.isoformat()),)
+        if entry.end_date is not None and entry.end_date != entry.date:
+            dates += ((FONT, BODY_SIZE, INK, f"to {entry.end_date.isoformat()}"),)
+        title = b.lines(2, clean(entry.title))
+        if entry.kind and entry.kind != "activity":
+            title += b.lines(2, f"Kind: {clean(entry.kind)}", FONT, SMALL_SIZE, MUTED)
+        if outcome is None:  # a plain activity: no cap touches it, it counts in full
+            counted = self._cell(6, _counted_cell, entry.credits, False)
+        else:
+            for note in outcome.notes:
+                title += b.lines(2, clean(note), FONT, SMALL_SIZE, WARN)
+            capped = outcome.counted != entry.credits
+            counted = self._cell(6, _counted_cell, outcome.counted, capped)
+        return assemble(
+            [
+                b.place(0, b.one(0, str(entry.id), FONT, SMALL_SIZE, MUTED)),
+                b.place(1, dates),
+                b.place(2, title),
+                self._cell(3, _provider_cell, entry.provider),
+                self._cell(4, _category_cell, entry.category),
+                self._cell(5, _claimed_cell, entry.credits),
+                counted,
+                self._cell(7, _topics_cell, entry.topics),
+                self._cell(8, _certificate_cell, entry.certificate_sha256, entry.certificate_name),
+            ],
+            shaded=shaded,
+            entries=1,
         )
-    topics: tuple[CellLine, ...] = ()
-    for slug in entry.topics:
-        topics += b.lines(7, TOPIC_LABELS.get(slug, clean(slug)), FONT, SMALL_SIZE)
-    cert = (
-        b.lines(8, clean(certificate_label(entry.certificate_sha256, entry.certificate_name)))
-        if entry.certificate_sha256
-        else NO_CERTIFICATE
-    )
-    cells: list[tuple[CellLine, ...]] = [
-        b.one(0, str(entry.id), FONT, SMALL_SIZE, MUTED),
-        dates,
-        title,
-        provider,
-        b.one(4, str(entry.category)),
-        b.one(5, format_credits(entry.credits)),
-        counted,
-        topics,
-        cert,
-    ]
-    return b.row(cells, shaded=shaded, entries=1)
 
 
 def _totals_row(b: RowBuilder, label: str, claimed: int, counted: int, *, total: bool) -> Row:
@@ -558,11 +590,12 @@ def _entry_table(m: Measure, cycle: ReportCycle, progress: Progress) -> list[Flo
     )
     # Rows are laid out when their chunk is first placed, and dropped once it is drawn: the
     # memory held (and the garbage collector's work) stays bounded by a few chunks.
+    rows = EntryRows(b)
     return [
         ChunkedTable(
             look,
             partial(
-                _entry_rows, b, cycle, k, k + CHUNK_ROWS, totals if k + CHUNK_ROWS >= n else ()
+                _entry_rows, rows, cycle, k, k + CHUNK_ROWS, totals if k + CHUNK_ROWS >= n else ()
             ),
             first=k == 0,
         )
