@@ -285,7 +285,7 @@ class RowBuilder:
         key: tuple[Any, ...],
         value: tuple[CellLine, ...],
     ) -> None:
-        if len(memo) > 20_000:  # ids and dates are unique: keep it bounded
+        if len(memo) > 10_000:  # ids and dates are unique: keep both memos bounded
             memo.clear()
         memo[key] = value
 
@@ -860,7 +860,8 @@ class NumberedCanvas(Canvas):
 def _compress_last_page(doc: Any) -> None:
     """Compress the page just added now, as ReportLab would when saving, so that the document
     does not hold every page's operators uncompressed until the end. At zlib's fastest level:
-    a third of the time of ReportLab's default level, for a file about a tenth larger."""
+    about 2% of a 1,000-entry export less than ReportLab's default level, for a file about a
+    tenth larger (and 4 MiB more held by an export of 100,000 entries, 140 MiB in all)."""
     from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream
 
     page = doc.Pages.pages[-1]

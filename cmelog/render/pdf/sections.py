@@ -504,7 +504,7 @@ class EntryRows:
         key = (col, *args)
         hit = self._placed.get(key)
         if hit is None:
-            if len(self._placed) > 20_000:  # certificate names can be many: keep it bounded
+            if len(self._placed) > 2_000:  # certificates are one per entry: keep it bounded
                 self._placed.clear()
             hit = self._placed[key] = self.b.place(col, make(self.b, *args))
         return hit
