@@ -228,7 +228,9 @@ def test_profile_set_on_a_terminal_keeps_what_enter_keeps(db_path: Path, jane: C
 def test_ctrl_c_at_a_question_changes_nothing_and_says_so(db_path: Path, jane: Cli) -> None:
     child = spawn(db_path, "add")
     answer(child, "Title", "Half typed")
-    child.expect("Date")
+    # the whole question, so that Ctrl-C comes while the answer is awaited (sent as soon as
+    # "Date" appeared, under load it could come before input() began waiting, and hang)
+    child.expect(r"Date.*\]: ")
     child.sendintr()
     code, out = finish(child)
     assert code == 1
