@@ -150,19 +150,9 @@ class Measure:
             w = cache.get(word)
             if w is None:
                 w = cache[word] = self._measure(word, font, size)
-            if w <= width:  # most words: whole
-                if not line:
-                    line.append(word)
-                    line_w = w
-                elif line_w + space + w <= width:
-                    line.append(word)
-                    line_w = line_w + space + w
-                else:
-                    lines.append(" ".join(line))
-                    line = [word]
-                    line_w = w
-                continue
-            for piece, pw in self._break_word(word, font, size, width):
+            for piece, pw in (
+                ((word, w),) if w <= width else self._break_word(word, font, size, width)
+            ):
                 if not line:
                     line.append(piece)
                     line_w = pw
