@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pexpect
+import ptyprocess.ptyprocess
 import pytest
 
 EXE = str(Path(sys.executable).parent / "cmelog")
@@ -31,6 +32,23 @@ def finish(child: pexpect.spawn) -> tuple[int, str]:
     child.expect(pexpect.EOF)
     child.close()
     return child.exitstatus, child.before or ""
+
+
+def child_state(child: pexpect.spawn) -> str:
+    """How a waiting child stands: its signal masks, threads and terminal modes (Linux)."""
+    import termios
+
+    status = Path(f"/proc/{child.pid}/status").read_text().splitlines()
+    sig = [
+        line
+        for line in status
+        if line.startswith(("State", "Threads", "SigBlk", "SigIgn", "SigCgt"))
+    ]
+    attrs = termios.tcgetattr(child.child_fd)
+    isig = bool(attrs[3] & termios.ISIG)
+    intr = attrs[6][termios.VINTR]
+    sent = ptyprocess.ptyprocess._INTR
+    return f"{'; '.join(sig)}; ISIG {isig}; VINTR {intr!r}; pexpect sends {sent!r}"
 
 
 def answer(child: pexpect.spawn, prompt: str, text: str) -> None:
@@ -231,8 +249,12 @@ def test_ctrl_c_at_a_question_changes_nothing_and_says_so(db_path: Path, jane: C
     # the whole question, so that Ctrl-C comes while the answer is awaited (sent as soon as
     # "Date" appeared, under load it could come before input() began waiting, and hang)
     child.expect(r"Date.*\]: ")
+    seen = child_state(child)
     child.sendintr()
-    code, out = finish(child)
+    try:
+        code, out = finish(child)
+    except pexpect.TIMEOUT:  # say what the process was doing, for the next person
+        pytest.fail(f"no answer to Ctrl-C; before it: {seen}; after it: {child_state(child)}")
     assert code == 1
     assert "Interrupted; nothing was changed." in out
     assert json.loads(jane("list", "--json").stdout) == []
