@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import termios
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,10 +36,12 @@ def finish(child: pexpect.spawn) -> tuple[int, str]:
 
 
 def child_state(child: pexpect.spawn) -> str:
-    """How a waiting child stands: its signal masks, threads and terminal modes (Linux)."""
-    import termios
-
-    status = Path(f"/proc/{child.pid}/status").read_text().splitlines()
+    """How a waiting child stands: its signal masks and threads (where /proc tells them) and
+    its terminal modes."""
+    try:
+        status = Path(f"/proc/{child.pid}/status").read_text().splitlines()
+    except OSError:
+        status = ["State: (no /proc here)"]
     sig = [
         line
         for line in status
